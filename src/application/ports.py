@@ -1,0 +1,70 @@
+"""Ports for the I/O the use cases need besides persistence."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from domain.ids import UserId
+
+
+class PasswordHasher(Protocol):
+    """A slow, salted one-way hash. Async because the work belongs off the event loop."""
+
+    async def hash(self, password: str) -> str:
+        """A fresh hash of ``password``."""
+        ...
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        """Whether ``password`` matches ``password_hash``."""
+        ...
+
+    async def burn(self, password: str) -> None:
+        """Spend the time of one ``verify`` so an unknown e-mail answers as slowly."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AccessToken:
+    """A bearer token and its lifetime in seconds."""
+
+    token: str
+    expires_in: int
+
+
+class TokenService(Protocol):
+    """Issues and checks bearer tokens."""
+
+    def issue(self, user_id: UserId) -> AccessToken:
+        """A new token for ``user_id``."""
+        ...
+
+    def verify(self, token: str) -> UserId:
+        """The user a valid token names; ``AuthenticationError`` otherwise."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PoolStatus:
+    """Connection-pool figures, never negative."""
+
+    size: int
+    checked_in: int
+    checked_out: int
+    overflow: int
+    invalid: int
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseStatus:
+    """How one round trip to the store went."""
+
+    healthy: bool
+    latency_ms: float
+    pool: PoolStatus | None
+
+
+class DatabaseProbe(Protocol):
+    """Checks that the store answers."""
+
+    async def ping(self, timeout_s: float) -> DatabaseStatus:
+        """Run a trivial query, giving up after ``timeout_s`` seconds (``healthy`` false)."""
+        ...

@@ -1,0 +1,44 @@
+"""Creating one task inside an open unit of work: shared by single and bulk creation."""
+
+from dataclasses import replace
+
+from application.dto import CreateTaskCommand
+from domain.category import NewCategory
+from domain.errors import InvalidInputError
+from domain.ids import CategoryId, UserId
+from domain.task import NewTask, Task
+from domain.unit_of_work import UnitOfWork
+
+
+def task_draft(owner_id: UserId, command: CreateTaskCommand) -> NewTask:
+    """The validated task, before its inline category (if any) exists."""
+    if command.category_id is not None and command.category is not None:
+        raise InvalidInputError.for_field("category", "give category_id or category, not both")
+    return NewTask(
+        owner_id,
+        command.title,
+        command.description,
+        command.priority,
+        command.due_at,
+        command.category_id,
+    )
+
+
+async def require_own_category(uow: UnitOfWork, owner_id: UserId, category_id: CategoryId) -> None:
+    """A task may only point at one of its owner's categories (400, not 404: the task's
+    input is what is wrong).
+    """
+    if await uow.categories.get(owner_id, category_id) is None:
+        raise InvalidInputError.for_field("category_id", "names no category of yours")
+
+
+async def add_task(uow: UnitOfWork, owner_id: UserId, command: CreateTaskCommand) -> Task:
+    """Store the task, and first its inline category; the caller commits."""
+    draft = task_draft(owner_id, command)
+    if command.category is not None:
+        inline = command.category
+        category = await uow.categories.add(NewCategory(owner_id, inline.name, inline.color))
+        draft = replace(draft, category_id=category.id)
+    elif draft.category_id is not None:
+        await require_own_category(uow, owner_id, draft.category_id)
+    return await uow.tasks.add(draft)

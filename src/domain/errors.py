@@ -1,0 +1,61 @@
+"""Domain errors: what went wrong, in business terms. The HTTP layer maps them to statuses."""
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFoundError(DomainError):
+    """The resource does not exist, or belongs to another user (never revealed)."""
+
+
+class ConflictError(DomainError):
+    """A uniqueness rule would be broken (e-mail taken, category name taken)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """One invalid field of an input, named as the client named it."""
+
+    field: str
+    message: str
+
+
+class InvalidInputError(DomainError):
+    """The input breaks an invariant; ``problems`` names the fields."""
+
+    def __init__(self, detail: str, problems: tuple[FieldProblem, ...] = ()) -> None:
+        super().__init__(detail)
+        self.problems = problems
+
+    @classmethod
+    def for_field(cls, field: str, message: str) -> "InvalidInputError":
+        """An error about a single field."""
+        return cls(f"{field}: {message}", (FieldProblem(field, message),))
+
+
+class PreconditionFailedError(DomainError):
+    """The caller's expected version is not the current one: nothing was changed."""
+
+
+class AuthenticationError(DomainError):
+    """No valid credentials: bad login, or a missing, expired or forged token."""
+
+
+class UnavailableError(DomainError):
+    """The store cannot be reached now (down, exhausted, transient failure); retry later."""
+
+
+class ItemFailedError(DomainError):
+    """One item of a batch failed; ``cause`` says why, ``index`` which one."""
+
+    def __init__(self, index: int, cause: DomainError) -> None:
+        super().__init__(f"item {index}: {cause.detail}")
+        self.index = index
+        self.cause = cause

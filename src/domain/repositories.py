@@ -1,0 +1,95 @@
+"""Repository ports, one per aggregate. Every task and category query is scoped by owner.
+
+Implementations return entities or ``None``, never commit, and raise ``ConflictError``
+when a uniqueness rule would break.
+"""
+
+from typing import Protocol
+
+from domain.category import Category, CategoryChanges, NewCategory
+from domain.ids import CategoryId, TaskId, UserId
+from domain.task import NewTask, Task, TaskChanges
+from domain.task_query import Page, PageWindow, TaskQuery
+from domain.user import NewUser, User
+
+
+class UserRepository(Protocol):
+    """Registered users, unique by lower-cased e-mail."""
+
+    async def add(self, user: NewUser) -> User:
+        """Store a new user; ``ConflictError`` when the e-mail is taken."""
+        ...
+
+    async def get(self, user_id: UserId) -> User | None:
+        """The user with this id."""
+        ...
+
+    async def get_by_email(self, email: str) -> User | None:
+        """The user with this (already normalised) e-mail."""
+        ...
+
+
+class CategoryRepository(Protocol):
+    """A user's categories, unique per user by name ignoring case."""
+
+    async def add(self, category: NewCategory) -> Category:
+        """Store a new category; ``ConflictError`` when the owner has that name."""
+        ...
+
+    async def get(self, owner_id: UserId, category_id: CategoryId) -> Category | None:
+        """The owner's category with this id."""
+        ...
+
+    async def list(self, owner_id: UserId, window: PageWindow) -> Page[Category]:
+        """The owner's categories in creation order (by id)."""
+        ...
+
+    async def update(
+        self, owner_id: UserId, category_id: CategoryId, changes: CategoryChanges
+    ) -> Category | None:
+        """Apply ``changes`` (at least one field); ``None`` when there is no such category."""
+        ...
+
+    async def delete(self, owner_id: UserId, category_id: CategoryId) -> bool:
+        """Remove the category; whether it existed."""
+        ...
+
+
+class TaskRepository(Protocol):
+    """A user's tasks. Writes bump ``version`` atomically in the store."""
+
+    async def add(self, task: NewTask) -> Task:
+        """Store a new task at version 1."""
+        ...
+
+    async def get(self, owner_id: UserId, task_id: TaskId) -> Task | None:
+        """The owner's task with this id."""
+        ...
+
+    async def list(self, query: TaskQuery) -> Page[Task]:
+        """One page of the owner's tasks matching ``query``, in its order."""
+        ...
+
+    async def update(
+        self,
+        owner_id: UserId,
+        task_id: TaskId,
+        changes: TaskChanges,
+        expected_version: int | None = None,
+    ) -> Task | None:
+        """Apply ``changes`` and bump the version, only if the version is ``expected_version``
+        (when given). ``None`` when no task matched: absent, or at another version.
+        """
+        ...
+
+    async def delete(
+        self, owner_id: UserId, task_id: TaskId, expected_version: int | None = None
+    ) -> bool:
+        """Remove the task if it exists (at ``expected_version`` when given)."""
+        ...
+
+    async def detach_category(self, owner_id: UserId, category_id: CategoryId) -> int:
+        """Clear ``category_id`` on the owner's tasks in that category, bumping their
+        versions; how many changed.
+        """
+        ...

@@ -1,0 +1,109 @@
+"""The Task aggregate: a user's to-do with a priority, an optional due date and category.
+
+Every change bumps ``version`` by one; that version is the client's ETag.
+"""
+
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from domain.errors import InvalidInputError
+from domain.ids import CategoryId, TaskId, UserId
+from domain.text import checked_optional_text, checked_text
+from domain.unset import UNSET, Unset
+
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 10_000
+
+
+class Priority(StrEnum):
+    """How urgent a task is."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+def checked_title(value: str) -> str:
+    """A title of 1..200 characters."""
+    return checked_text("title", value, min_length=1, max_length=TITLE_MAX_LENGTH)
+
+
+def checked_description(value: str | None) -> str | None:
+    """A description of at most 10,000 characters, or ``None``."""
+    return checked_optional_text(
+        "description", value, min_length=0, max_length=DESCRIPTION_MAX_LENGTH
+    )
+
+
+def utc_due_at(value: datetime | None) -> datetime | None:
+    """A due date in UTC; a naive timestamp is ambiguous and refused."""
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInputError.for_field("due_at", "must carry a timezone offset")
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class NewTask:
+    """A task to create for ``owner_id``."""
+
+    owner_id: UserId
+    title: str
+    description: str | None = None
+    priority: Priority = Priority.MEDIUM
+    due_at: datetime | None = None
+    category_id: CategoryId | None = None
+
+    def __post_init__(self) -> None:
+        checked_title(self.title)
+        checked_description(self.description)
+        object.__setattr__(self, "priority", Priority(self.priority))
+        object.__setattr__(self, "due_at", utc_due_at(self.due_at))
+
+
+@dataclass(frozen=True, slots=True)
+class TaskChanges:
+    """A partial update: fields left ``UNSET`` keep their value."""
+
+    title: str | Unset = UNSET
+    description: str | Unset | None = UNSET
+    completed: bool | Unset = UNSET
+    priority: Priority | Unset = UNSET
+    due_at: datetime | Unset | None = UNSET
+    category_id: CategoryId | Unset | None = UNSET
+
+    def __post_init__(self) -> None:
+        if self.title is not UNSET:
+            checked_title(self.title)
+        if self.description is not UNSET:
+            checked_description(self.description)
+        if self.priority is not UNSET:
+            object.__setattr__(self, "priority", Priority(self.priority))
+        if self.due_at is not UNSET:
+            object.__setattr__(self, "due_at", utc_due_at(self.due_at))
+
+    def as_dict(self) -> dict[str, object]:
+        """Only the fields that were given, by name."""
+        values = ((f.name, getattr(self, f.name)) for f in fields(self))
+        return {name: value for name, value in values if value is not UNSET}
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A stored task. Built from a validated ``NewTask`` or from trusted storage."""
+
+    id: TaskId
+    owner_id: UserId
+    title: str
+    description: str | None
+    completed: bool
+    priority: Priority
+    due_at: datetime | None
+    category_id: CategoryId | None
+    processed: bool
+    processed_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime

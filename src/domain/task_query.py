@@ -1,0 +1,73 @@
+"""How a user asks for a page of tasks: filters, one sort order, a window."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from domain.errors import InvalidInputError
+from domain.ids import CategoryId, UserId
+from domain.task import Priority
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+T = TypeVar("T")
+
+
+class TaskSort(StrEnum):
+    """Sort orders; a leading ``-`` is descending. Ties go by id, the same way."""
+
+    CREATED_AT = "created_at"
+    CREATED_AT_DESC = "-created_at"
+    DUE_AT = "due_at"
+    DUE_AT_DESC = "-due_at"
+    TITLE = "title"
+    TITLE_DESC = "-title"
+
+    @property
+    def field(self) -> str:
+        """The task field sorted on."""
+        return self.value.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        """Whether the order is descending."""
+        return self.value.startswith("-")
+
+
+@dataclass(frozen=True, slots=True)
+class PageWindow:
+    """Which slice of an ordered result to return."""
+
+    limit: int = DEFAULT_PAGE_SIZE
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.limit <= MAX_PAGE_SIZE:
+            raise InvalidInputError.for_field("limit", f"must be 1 to {MAX_PAGE_SIZE}")
+        if self.offset < 0:
+            raise InvalidInputError.for_field("offset", "must be 0 or more")
+
+
+@dataclass(frozen=True, slots=True)
+class TaskQuery:
+    """Filters combine with AND; ``q`` is a case-insensitive title substring."""
+
+    owner_id: UserId
+    completed: bool | None = None
+    category_id: CategoryId | None = None
+    priority: Priority | None = None
+    q: str | None = None
+    sort: TaskSort = TaskSort.CREATED_AT_DESC
+    window: PageWindow = PageWindow()
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One window of an ordered result and the size of the whole result."""
+
+    items: Sequence[T]
+    total: int
+    limit: int
+    offset: int

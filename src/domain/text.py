@@ -1,0 +1,23 @@
+"""Checks shared by every text field: length in code points, and no NUL."""
+
+from domain.errors import InvalidInputError
+
+
+def checked_text(field: str, value: str, *, min_length: int, max_length: int) -> str:
+    """Return ``value`` when it fits the bounds, else raise ``InvalidInputError``."""
+    if "\x00" in value:
+        raise InvalidInputError.for_field(field, "must not contain NUL characters")
+    if not min_length <= len(value) <= max_length:
+        raise InvalidInputError.for_field(
+            field, f"must be {min_length} to {max_length} characters long"
+        )
+    return value
+
+
+def checked_optional_text(
+    field: str, value: str | None, *, min_length: int, max_length: int
+) -> str | None:
+    """Like ``checked_text`` for a nullable field."""
+    if value is None:
+        return None
+    return checked_text(field, value, min_length=min_length, max_length=max_length)

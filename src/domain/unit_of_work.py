@@ -1,0 +1,45 @@
+"""The unit-of-work port: one transaction, the repositories that work inside it."""
+
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.repositories import CategoryRepository, TaskRepository, UserRepository
+
+
+class UnitOfWork(Protocol):
+    """An async context manager around one transaction.
+
+    ``async with uow:`` opens a fresh transaction (and session); leaving the block
+    without ``commit()`` rolls back everything, as does an exception. The same
+    object may be entered again after it has been left, each time afresh, which is
+    how a whole unit of work is retried. The repositories are valid only inside the
+    block. A failed commit raises: the caller must never assume it stored anything.
+    """
+
+    users: UserRepository
+    categories: CategoryRepository
+    tasks: TaskRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None:
+        """Make every write of this unit durable, or raise."""
+        ...
+
+    async def rollback(self) -> None:
+        """Discard every write of this unit so far."""
+        ...
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A nested block: an exception inside discards only the block's writes and
+        propagates; a clean exit keeps them within the outer unit.
+        """
+        ...

@@ -1,0 +1,64 @@
+"""The User aggregate: an e-mail (lower-cased, unique), a password hash, a display name."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.errors import InvalidInputError
+from domain.ids import UserId
+from domain.text import checked_optional_text, checked_text
+
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+DISPLAY_NAME_MAX_LENGTH = 100
+EMAIL_MAX_LENGTH = 254
+
+# Deliberately plain: one "@", a dotted domain, no spaces. Deliverability is the
+# mail server's business, not ours.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def normalized_email(value: str) -> str:
+    """The canonical (lower-cased) form of a valid address, or ``InvalidInputError``."""
+    email = checked_text("email", value, min_length=3, max_length=EMAIL_MAX_LENGTH).lower()
+    if not _EMAIL.match(email):
+        raise InvalidInputError.for_field("email", "must be a valid e-mail address")
+    return email
+
+
+def checked_password(value: str) -> str:
+    """The password itself when its length is acceptable."""
+    return checked_text(
+        "password", value, min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH
+    )
+
+
+def checked_display_name(value: str | None) -> str | None:
+    """A display name of 1..100 characters, or ``None``."""
+    return checked_optional_text(
+        "display_name", value, min_length=1, max_length=DISPLAY_NAME_MAX_LENGTH
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    """A user to register; the password is already hashed."""
+
+    email: str
+    password_hash: str
+    display_name: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "email", normalized_email(self.email))
+        checked_display_name(self.display_name)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A registered user. ``password_hash`` never leaves the service."""
+
+    id: UserId
+    email: str
+    password_hash: str
+    display_name: str | None
+    created_at: datetime
