@@ -1,0 +1,1 @@
+"""Persistence implementations: in-memory and SQLAlchemy, interchangeable."""

@@ -1,0 +1,128 @@
+"""Settings read once from the environment; every default is documented in the README."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/tasklane.db"
+# Good enough for a laptop, refused in production (see `Settings.from_env`).
+DEVELOPMENT_JWT_SECRET = "tasklane-development-secret-do-not-use-in-production"
+MIN_JWT_SECRET_BYTES = 32
+
+
+class SettingsError(ValueError):
+    """The environment describes a service that must not start."""
+
+
+Environment = Literal["development", "production"]
+Persistence = Literal["sql", "memory"]
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    """Pool and timeout knobs; ``None`` means "the profile's default"."""
+
+    url: str = DEFAULT_DATABASE_URL
+    pool_size: int | None = None
+    max_overflow: int | None = None
+    pool_timeout: float | None = None
+    timeout: float | None = None
+    pool_recycle: int | None = None
+    echo: bool = False
+    pgbouncer: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the service reads from its environment."""
+
+    environment: Environment = "development"
+    persistence: Persistence = "sql"
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    jwt_secret: str = DEVELOPMENT_JWT_SECRET
+    jwt_algorithm: str = "HS256"
+    jwt_ttl_seconds: int = 3600
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    log_level: str = "INFO"
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """Read the settings; ``SettingsError`` when they are unsafe or malformed."""
+        env = os.environ if env is None else env
+        environment = _choice(env, "ENVIRONMENT", ("development", "production"), "development")
+        secret = env.get("JWT_SECRET", "")
+        if environment == "production" and len(secret.encode()) < MIN_JWT_SECRET_BYTES:
+            raise SettingsError(
+                f"JWT_SECRET must be set to at least {MIN_JWT_SECRET_BYTES} bytes in production"
+            )
+        if secret and len(secret.encode()) < MIN_JWT_SECRET_BYTES:
+            raise SettingsError(f"JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes")
+        database = DatabaseSettings(
+            url=env.get("DATABASE_URL") or env.get("DATABASE_URL_ASYNC") or DEFAULT_DATABASE_URL,
+            pool_size=_int(env, "DATABASE_POOL_SIZE"),
+            max_overflow=_int(env, "DATABASE_MAX_OVERFLOW"),
+            pool_timeout=_float(env, "DATABASE_POOL_TIMEOUT"),
+            timeout=_float(env, "DATABASE_TIMEOUT"),
+            pool_recycle=_int(env, "DATABASE_POOL_RECYCLE"),
+            echo=_bool(env, "DATABASE_ECHO"),
+            pgbouncer=_bool(env, "DATABASE_PGBOUNCER"),
+        )
+        return cls(
+            environment=environment,  # type: ignore[arg-type]
+            persistence=_choice(env, "PERSISTENCE", ("sql", "memory"), "sql"),  # type: ignore[arg-type]
+            database=database,
+            jwt_secret=secret or DEVELOPMENT_JWT_SECRET,
+            jwt_algorithm=_choice(env, "JWT_ALGORITHM", ("HS256", "HS384", "HS512"), "HS256"),
+            jwt_ttl_seconds=_int(env, "JWT_TTL_SECONDS") or 3600,
+            argon2_time_cost=_int(env, "ARGON2_TIME_COST") or 3,
+            argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB") or 65536,
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        )
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = env.get(name) or default
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str) -> int | None:
+    value = env.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise SettingsError(f"{name} must not be negative")
+    return number
+
+
+def _float(env: Mapping[str, str], name: str) -> float | None:
+    value = env.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {value!r}") from None
+    if number <= 0:
+        raise SettingsError(f"{name} must be positive")
+    return number
+
+
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be true or false, not {value!r}")

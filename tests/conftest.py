@@ -1,0 +1,52 @@
+"""Fixtures every test layer shares: a PostgreSQL database of this run's own."""
+
+import asyncio
+import os
+import secrets
+from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _server_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or DEFAULT_TEST_DATABASE_URL
+    # asyncpg speaks only the plain scheme.
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def _with_database(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+async def _admin(url: str, sql: str) -> None:
+    connection = await asyncpg.connect(url, timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty database for this test run (``postgresql://`` URL), dropped at the end.
+
+    Skips when no server answers, unless ``REQUIRE_POSTGRES=1`` (CI), where that fails.
+    """
+    server = _server_url()
+    name = f"tasklane_test_{os.getpid()}_{secrets.token_hex(4)}"
+    try:
+        asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        reason = f"PostgreSQL not reachable at {server}: {error}"
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    try:
+        yield _with_database(server, name)
+    finally:
+        asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
