@@ -50,3 +50,13 @@ def postgres_url() -> Iterator[str]:
         yield _with_database(server, name)
     finally:
         asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_url(postgres_url: str) -> str:
+    """The per-run database with the schema migrated to head."""
+    from infrastructure.persistence.sqlalchemy import run_migrations
+    from infrastructure.settings import DatabaseSettings
+
+    run_migrations(DatabaseSettings(url=postgres_url))
+    return postgres_url

@@ -7,8 +7,10 @@ from typing import Literal
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/tasklane.db"
 # Good enough for a laptop, refused in production (see `Settings.from_env`).
-DEVELOPMENT_JWT_SECRET = "tasklane-development-secret-do-not-use-in-production"
+DEVELOPMENT_JWT_SECRET = "tasklane-development-secret-never-use-in-production-0123456789abcdef"
 MIN_JWT_SECRET_BYTES = 32
+# RFC 7518 3.2: an HMAC key at least as long as the hash output.
+_HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 
 
 class SettingsError(ValueError):
@@ -61,8 +63,11 @@ class Settings:
             raise SettingsError(
                 f"JWT_SECRET must be set to at least {MIN_JWT_SECRET_BYTES} bytes in production"
             )
-        if secret and len(secret.encode()) < MIN_JWT_SECRET_BYTES:
-            raise SettingsError(f"JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes")
+        algorithm = _choice(env, "JWT_ALGORITHM", tuple(_HMAC_KEY_BYTES), "HS256")
+        if secret and len(secret.encode()) < _HMAC_KEY_BYTES[algorithm]:
+            raise SettingsError(
+                f"JWT_SECRET must be at least {_HMAC_KEY_BYTES[algorithm]} bytes for {algorithm}"
+            )
         database = DatabaseSettings(
             url=env.get("DATABASE_URL") or env.get("DATABASE_URL_ASYNC") or DEFAULT_DATABASE_URL,
             pool_size=_int(env, "DATABASE_POOL_SIZE"),
@@ -78,7 +83,7 @@ class Settings:
             persistence=_choice(env, "PERSISTENCE", ("sql", "memory"), "sql"),  # type: ignore[arg-type]
             database=database,
             jwt_secret=secret or DEVELOPMENT_JWT_SECRET,
-            jwt_algorithm=_choice(env, "JWT_ALGORITHM", ("HS256", "HS384", "HS512"), "HS256"),
+            jwt_algorithm=algorithm,
             jwt_ttl_seconds=_int(env, "JWT_TTL_SECONDS") or 3600,
             argon2_time_cost=_int(env, "ARGON2_TIME_COST") or 3,
             argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB") or 65536,

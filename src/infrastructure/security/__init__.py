@@ -1,1 +1,6 @@
-"""Password hashing and bearer tokens."""
+"""Password hashing and bearer tokens: the adapters behind the application's ports."""
+
+from infrastructure.security.passwords import Argon2PasswordHasher
+from infrastructure.security.tokens import JwtTokenService
+
+__all__ = ["Argon2PasswordHasher", "JwtTokenService"]

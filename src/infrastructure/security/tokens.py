@@ -1,0 +1,40 @@
+"""Bearer tokens as JWTs (PyJWT) with one pinned HMAC algorithm."""
+
+import time
+from uuid import UUID
+
+import jwt
+
+from application.ports import AccessToken
+from domain.errors import AuthenticationError
+from domain.ids import UserId
+
+INVALID_TOKEN = "the bearer token is missing, malformed, expired or not ours"
+
+
+class JwtTokenService:
+    """Issues tokens with ``sub``, ``iat`` and ``exp``; accepts only its own algorithm."""
+
+    def __init__(self, secret: str, algorithm: str = "HS256", ttl_seconds: int = 3600) -> None:
+        self._secret = secret
+        self._algorithm = algorithm
+        self._ttl = ttl_seconds
+
+    def issue(self, user_id: UserId) -> AccessToken:
+        now = int(time.time())
+        claims = {"sub": str(user_id), "iat": now, "exp": now + self._ttl}
+        token = jwt.encode(claims, self._secret, algorithm=self._algorithm)
+        return AccessToken(token, self._ttl)
+
+    def verify(self, token: str) -> UserId:
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                # Pinned: "none" and every other algorithm are refused.
+                algorithms=[self._algorithm],
+                options={"require": ["sub", "exp", "iat"]},
+            )
+            return UserId(UUID(claims["sub"]))
+        except (jwt.InvalidTokenError, ValueError, TypeError, AttributeError) as error:
+            raise AuthenticationError(INVALID_TOKEN) from error

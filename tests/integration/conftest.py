@@ -1,0 +1,45 @@
+"""The whole app on the per-run PostgreSQL database, driven over ASGI in one event loop."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from uuid import uuid4
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from infrastructure.settings import DatabaseSettings, Settings
+from interfaces.app import create_app
+
+pytestmark = pytest.mark.postgres
+
+Client = httpx.AsyncClient
+
+
+@pytest_asyncio.fixture
+async def pg_client(migrated_postgres_url: str) -> AsyncIterator[Client]:
+    """A client of an app on PostgreSQL with a pool wide enough for the concurrency tests."""
+    settings = Settings(
+        database=DatabaseSettings(url=migrated_postgres_url, pool_size=20, max_overflow=20),
+        argon2_time_cost=1,
+        argon2_memory_kib=8,
+    )
+    app = create_app(settings)
+    async with app.lifespan():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://tasklane") as client:
+            yield client
+
+
+@pytest.fixture
+def sign_up(pg_client: Client) -> Callable[[], Awaitable[dict[str, str]]]:
+    """Registers a fresh user and returns the headers that authenticate as them."""
+
+    async def register_and_log_in() -> dict[str, str]:
+        credentials = {"email": f"{uuid4().hex}@example.com", "password": "long enough"}
+        created = await pg_client.post("/auth/register", json=credentials)
+        assert created.status_code == 201, created.text
+        login = await pg_client.post("/auth/login", json=credentials)
+        assert login.status_code == 200, login.text
+        return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+    return register_and_log_in
