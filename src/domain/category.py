@@ -22,7 +22,7 @@ def normalized_color(value: str | None) -> str | None:
     """``#rrggbb`` in lower case, or ``None``; any other form is invalid."""
     if value is None:
         return None
-    if not _COLOR.match(value):
+    if not _COLOR.fullmatch(value):
         raise InvalidInputError.for_field("color", "must be a colour as #rrggbb")
     return value.lower()
 

@@ -21,7 +21,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 def normalized_email(value: str) -> str:
     """The canonical (lower-cased) form of a valid address, or ``InvalidInputError``."""
     email = checked_text("email", value, min_length=3, max_length=EMAIL_MAX_LENGTH).lower()
-    if not _EMAIL.match(email):
+    if not _EMAIL.fullmatch(email):
         raise InvalidInputError.for_field("email", "must be a valid e-mail address")
     return email
 

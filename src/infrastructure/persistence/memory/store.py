@@ -1,0 +1,39 @@
+"""The shared state of one in-memory "database": tables of frozen entities, id sequences."""
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from domain.category import Category
+from domain.ids import CategoryId, TaskId, UserId
+from domain.task import Task
+from domain.user import User
+
+
+@dataclass(eq=False)
+class InMemoryStore:
+    """Tables keyed by id. Values are frozen dataclasses, so a reader can never alias a
+    later write; only units of work (one at a time, under ``lock``) change the tables.
+    """
+
+    users: dict[UserId, User] = field(default_factory=dict)
+    categories: dict[CategoryId, Category] = field(default_factory=dict)
+    tasks: dict[TaskId, Task] = field(default_factory=dict)
+    # Like database sequences: never reused, not rolled back.
+    last_category_id: int = 0
+    last_task_id: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    holder: "asyncio.Task[object] | None" = None
+
+    def next_category_id(self) -> CategoryId:
+        self.last_category_id += 1
+        return CategoryId(self.last_category_id)
+
+    def next_task_id(self) -> TaskId:
+        self.last_task_id += 1
+        return TaskId(self.last_task_id)
+
+
+def utc_now() -> datetime:
+    """The store's clock: timezone-aware UTC, like a ``timestamptz`` default."""
+    return datetime.now(UTC)

@@ -1,0 +1,32 @@
+"""In-memory users, unique by (already lower-cased) e-mail."""
+
+from uuid import uuid4
+
+from domain.ids import UserId
+from domain.user import NewUser, User
+from infrastructure.persistence.memory.store import utc_now
+from infrastructure.persistence.memory.transaction import InMemoryTransaction
+
+EMAIL_TAKEN = "e-mail already registered"
+
+
+class InMemoryUserRepository:
+    """Implements ``domain.repositories.UserRepository``."""
+
+    def __init__(self, transaction: InMemoryTransaction) -> None:
+        self._tx = transaction
+
+    async def add(self, user: NewUser) -> User:
+        store = self._tx.store
+        if any(existing.email == user.email for existing in store.users.values()):
+            raise self._tx.conflict(EMAIL_TAKEN)
+        stored = User(UserId(uuid4()), user.email, user.password_hash, user.display_name, utc_now())
+        self._tx.put(store.users, stored.id, stored)
+        return stored
+
+    async def get(self, user_id: UserId) -> User | None:
+        return self._tx.store.users.get(user_id)
+
+    async def get_by_email(self, email: str) -> User | None:
+        users = self._tx.store.users.values()
+        return next((user for user in users if user.email == email), None)

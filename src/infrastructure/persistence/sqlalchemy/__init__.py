@@ -1,0 +1,26 @@
+"""Persistence on SQLAlchemy (async): engine, records, repositories, unit of work, migrations."""
+
+import infrastructure.persistence.sqlalchemy._compat  # noqa: F401  (first: see the module)
+from infrastructure.persistence.sqlalchemy.categories import SqlAlchemyCategoryRepository
+from infrastructure.persistence.sqlalchemy.config import sqlalchemy_config
+from infrastructure.persistence.sqlalchemy.engine import build_engine
+from infrastructure.persistence.sqlalchemy.migrations import run_migrations
+from infrastructure.persistence.sqlalchemy.probe import SqlAlchemyDatabaseProbe
+from infrastructure.persistence.sqlalchemy.records import metadata
+from infrastructure.persistence.sqlalchemy.session import build_session_factory
+from infrastructure.persistence.sqlalchemy.tasks import SqlAlchemyTaskRepository
+from infrastructure.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from infrastructure.persistence.sqlalchemy.users import SqlAlchemyUserRepository
+
+__all__ = [
+    "SqlAlchemyCategoryRepository",
+    "SqlAlchemyDatabaseProbe",
+    "SqlAlchemyTaskRepository",
+    "SqlAlchemyUnitOfWork",
+    "SqlAlchemyUserRepository",
+    "build_engine",
+    "build_session_factory",
+    "metadata",
+    "run_migrations",
+    "sqlalchemy_config",
+]

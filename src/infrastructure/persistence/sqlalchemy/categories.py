@@ -1,0 +1,74 @@
+"""Categories stored with Core statements: one round trip per call."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.category import Category, CategoryChanges, NewCategory
+from domain.ids import CategoryId, UserId
+from domain.task_query import Page, PageWindow
+from infrastructure.persistence.sqlalchemy.execution import execute
+from infrastructure.persistence.sqlalchemy.mapping import to_category
+from infrastructure.persistence.sqlalchemy.paging import fetch_page
+from infrastructure.persistence.sqlalchemy.records import categories
+
+
+class SqlAlchemyCategoryRepository:
+    """``CategoryRepository`` on an ``AsyncSession``; every statement is scoped by owner."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, category: NewCategory) -> Category:
+        now = datetime.now(UTC)
+        statement = (
+            insert(categories)
+            .values(
+                user_id=category.owner_id,
+                name=category.name,
+                color=category.color,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(*categories.c)
+        )
+        return to_category((await execute(self._session, statement)).mappings().one())
+
+    async def get(self, owner_id: UserId, category_id: CategoryId) -> Category | None:
+        statement = select(categories).where(
+            categories.c.id == category_id, categories.c.user_id == owner_id
+        )
+        row = (await execute(self._session, statement)).mappings().one_or_none()
+        return None if row is None else to_category(row)
+
+    async def list(self, owner_id: UserId, window: PageWindow) -> Page[Category]:
+        statement = (
+            select(categories)
+            .where(categories.c.user_id == owner_id)
+            .order_by(categories.c.id.asc())
+        )
+        return await fetch_page(self._session, statement, window, to_category)
+
+    async def update(
+        self, owner_id: UserId, category_id: CategoryId, changes: CategoryChanges
+    ) -> Category | None:
+        values = changes.as_dict()
+        if not values:
+            return await self.get(owner_id, category_id)
+        statement = (
+            update(categories)
+            .where(categories.c.id == category_id, categories.c.user_id == owner_id)
+            .values(**values, updated_at=datetime.now(UTC))
+            .returning(*categories.c)
+        )
+        row = (await execute(self._session, statement)).mappings().one_or_none()
+        return None if row is None else to_category(row)
+
+    async def delete(self, owner_id: UserId, category_id: CategoryId) -> bool:
+        statement = (
+            delete(categories)
+            .where(categories.c.id == category_id, categories.c.user_id == owner_id)
+            .returning(categories.c.id)
+        )
+        return (await execute(self._session, statement)).scalar_one_or_none() is not None

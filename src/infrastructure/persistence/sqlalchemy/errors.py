@@ -1,0 +1,122 @@
+"""Translate driver errors into domain errors, by SQLSTATE and exception type."""
+
+import sqlite3
+from collections.abc import Iterator
+
+from sqlalchemy import exc as sa_exc
+
+from domain.errors import ConflictError, DomainError, InvalidInputError, UnavailableError
+from infrastructure.persistence.sqlalchemy.records import (
+    CATEGORIES_NAME_UNIQUE,
+    TASKS_CATEGORY_FK,
+    USERS_EMAIL_UNIQUE,
+)
+
+_UNIQUE_MESSAGES = {
+    USERS_EMAIL_UNIQUE: "e-mail already registered",
+    CATEGORIES_NAME_UNIQUE: "category name already taken",
+}
+_UNIQUE_VIOLATION = "23505"
+_FOREIGN_KEY_VIOLATION = "23503"
+# Connection class 08, server shutting down (57P0x), too many connections, and the
+# transient conflicts a retry resolves: serialization failure, deadlock, lock timeout.
+_UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03", "53300", "40001", "40P01", "55P03"})
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+_SQLITE_CONSTRAINT_FOREIGNKEY = 787
+_SQLITE_CONSTRAINT_UNIQUE = 2067
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """The error, the driver error SQLAlchemy wraps, and their causes."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending.append(getattr(current, "orig", None))
+        pending.append(current.__cause__)
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    for current in _chain(error):
+        state = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(state, str):
+            return state
+    return None
+
+
+def _constraint(error: BaseException) -> str | None:
+    for current in _chain(error):
+        name = getattr(current, "constraint_name", None)
+        if isinstance(name, str):
+            return name
+    return None
+
+
+def _sqlite_error(error: BaseException) -> sqlite3.Error | None:
+    return next((e for e in _chain(error) if isinstance(e, sqlite3.Error)), None)
+
+
+def _is_connection_failure(error: BaseException) -> bool:
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    for current in _chain(error):
+        if isinstance(current, sa_exc.TimeoutError | OSError | TimeoutError):
+            return True  # pool exhausted past its timeout; socket errors; stalled server
+        module = type(current).__module__
+        if module.startswith("asyncpg") and type(current).__name__ in (
+            "ConnectionDoesNotExistError",
+            "InterfaceError",
+            "ConnectionFailureError",
+        ):
+            return True
+    return False
+
+
+def _from_sqlite(error: sqlite3.Error) -> DomainError | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    busy = code is not None and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    if isinstance(error, sqlite3.OperationalError) and busy:
+        return UnavailableError("the database is busy, try again")
+    if not isinstance(error, sqlite3.IntegrityError):
+        return None
+    # sqlite3 names the violated index only in its message; nothing else carries it.
+    text = str(error)
+    if code == _SQLITE_CONSTRAINT_UNIQUE or "UNIQUE constraint failed" in text:
+        for name, message in _UNIQUE_MESSAGES.items():
+            if name in text:
+                return ConflictError(message)
+    if code == _SQLITE_CONSTRAINT_FOREIGNKEY:
+        # SQLite does not name the key; category_id is the only one a client chooses.
+        return InvalidInputError.for_field("category_id", "names no category of yours")
+    return None
+
+
+def translate_error(error: BaseException) -> DomainError | None:
+    """The domain error ``error`` stands for, or ``None`` to let it propagate unchanged.
+
+    Messages never carry SQL, parameters or server text.
+    """
+    if isinstance(error, DomainError):
+        return None
+    state = _sqlstate(error)
+    if state == _UNIQUE_VIOLATION:
+        message = _UNIQUE_MESSAGES.get(_constraint(error) or "")
+        return ConflictError(message) if message else None
+    if state == _FOREIGN_KEY_VIOLATION:
+        if _constraint(error) == TASKS_CATEGORY_FK:
+            return InvalidInputError.for_field("category_id", "names no category of yours")
+        return None
+    if state is not None and (state.startswith("08") or state in _UNAVAILABLE_STATES):
+        return UnavailableError("the database is unavailable, try again later")
+    sqlite_error = _sqlite_error(error)
+    if sqlite_error is not None:
+        translated = _from_sqlite(sqlite_error)
+        if translated is not None:
+            return translated
+    if _is_connection_failure(error):
+        return UnavailableError("the database is unavailable, try again later")
+    return None

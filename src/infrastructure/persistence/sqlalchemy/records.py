@@ -1,0 +1,115 @@
+"""ORM records: the three tables, their constraints and indexes, with portable types."""
+
+from datetime import datetime
+from typing import cast
+from uuid import UUID
+
+from advanced_alchemy.base import DefaultBase, IdentityBase, orm_registry
+from advanced_alchemy.types import GUID, DateTimeUTC
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    false,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.category import NAME_MAX_LENGTH
+from domain.task import TITLE_MAX_LENGTH
+from domain.user import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
+
+metadata: MetaData = orm_registry.metadata
+
+# Names the error translation recognises (see errors.py).
+USERS_EMAIL_UNIQUE = "uq_users_email_lower"
+CATEGORIES_NAME_UNIQUE = "uq_categories_user_id_name_lower"
+TASKS_CATEGORY_FK = "fk_tasks_category_id_categories"
+
+
+class UserRecord(DefaultBase):
+    """A registered user; the UUID (v7) is made by the repository."""
+
+    __tablename__ = "users"
+    # DefaultBase rather than UUIDv7Base: the latter adds an ORM insert-sentinel
+    # column we have no use for, since rows are written with Core statements.
+    id: Mapped[UUID] = mapped_column(GUID, primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(DISPLAY_NAME_MAX_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+
+
+class CategoryRecord(IdentityBase):
+    """A user's category; names are unique per user ignoring case."""
+
+    __tablename__ = "categories"
+    __table_args__ = (
+        # Ids never come back after a delete, on SQLite too.
+        {"sqlite_autoincrement": True},
+    )
+
+    user_id: Mapped[UUID] = mapped_column(
+        GUID, ForeignKey("users.id", ondelete="CASCADE", name="fk_categories_user_id_users")
+    )
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
+    color: Mapped[str | None] = mapped_column(String(7))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+
+
+class TaskRecord(IdentityBase):
+    """A user's task; ``version`` grows by one with every write."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint("priority IN ('low', 'medium', 'high')", name="priority"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_tasks_user_id_created_at_id", "user_id", "created_at", "id"),
+        Index("ix_tasks_user_id_due_at_id", "user_id", "due_at", "id"),
+        Index("ix_tasks_user_id_title_id", "user_id", "title", "id"),
+        Index("ix_tasks_user_id_category_id", "user_id", "category_id"),
+        # Backs ON DELETE SET NULL and the detach on category deletion.
+        Index("ix_tasks_category_id", "category_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    user_id: Mapped[UUID] = mapped_column(
+        GUID, ForeignKey("users.id", ondelete="CASCADE", name="fk_tasks_user_id_users")
+    )
+    # Byte-order collation on PostgreSQL sorts titles as SQLite and Python do.
+    title: Mapped[str] = mapped_column(
+        String(TITLE_MAX_LENGTH).with_variant(String(TITLE_MAX_LENGTH, collation="C"), "postgresql")
+    )
+    description: Mapped[str | None] = mapped_column(Text)
+    completed: Mapped[bool] = mapped_column(
+        Boolean(create_constraint=False), server_default=false()
+    )
+    priority: Mapped[str] = mapped_column(String(6))
+    due_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="SET NULL", name=TASKS_CATEGORY_FK)
+    )
+    processed: Mapped[bool] = mapped_column(
+        Boolean(create_constraint=False), server_default=false()
+    )
+    processed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+
+
+# Expression indexes need the columns, so they come after the classes.
+Index(USERS_EMAIL_UNIQUE, func.lower(UserRecord.email), unique=True)
+Index(CATEGORIES_NAME_UNIQUE, CategoryRecord.user_id, func.lower(CategoryRecord.name), unique=True)
+
+# The tables themselves, for the repositories' Core statements.
+users = cast(Table, UserRecord.__table__)
+categories = cast(Table, CategoryRecord.__table__)
+tasks = cast(Table, TaskRecord.__table__)

@@ -1,0 +1,57 @@
+"""SQLite connection set-up: real transactions, savepoints, foreign keys, queued writers."""
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file ``url`` names, or ``None`` for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(database)
+
+
+def is_memory(url: str) -> bool:
+    """Whether ``url`` names an in-memory SQLite database."""
+    return sqlite_file(url) is None
+
+
+def prepare_sqlite_file(url: str) -> None:
+    """Create the directory of a file database, so a fresh checkout just runs."""
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def install_sqlite_listeners(engine: AsyncEngine, *, busy_timeout_s: float, memory: bool) -> None:
+    """SQLAlchemy's documented pysqlite/aiosqlite recipe, plus our pragmas.
+
+    The driver's own transaction handling delays BEGIN until the first write, so a
+    SAVEPOINT before any write starts no transaction and released savepoints survive
+    the outer rollback. Emitting BEGIN ourselves fixes that; IMMEDIATE takes the
+    write lock up front so concurrent writers wait on ``busy_timeout`` instead of
+    failing with "database is locked" when a read lock cannot be upgraded.
+    """
+    busy_ms = max(1, int(busy_timeout_s * 1000))
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+            if not memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,57 @@
+"""The SELECT behind a task listing: owner scope, filters and the whitelisted sorts."""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from domain.task_query import TaskQuery, TaskSort
+from infrastructure.persistence.sqlalchemy.records import tasks
+
+_LIKE_ESCAPE = "\\"
+_SORT_COLUMNS = {
+    TaskSort.CREATED_AT.field: tasks.c.created_at,
+    TaskSort.DUE_AT.field: tasks.c.due_at,
+    TaskSort.TITLE.field: tasks.c.title,
+}
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its wildcards taken literally."""
+    escaped = text.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2).replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"
+
+
+def _lower_title(dialect: str) -> ColumnElement[Any]:
+    # On PostgreSQL titles use the "C" collation (byte order, as SQLite sorts), under
+    # which lower() folds ASCII only; the database's own collation folds all of Unicode.
+    title = tasks.c.title.collate("default") if dialect == "postgresql" else tasks.c.title
+    return func.lower(title)
+
+
+def _order(sort: TaskSort) -> list[ColumnElement[Any]]:
+    column = _SORT_COLUMNS[sort.field]
+    keys: list[ColumnElement[Any]] = []
+    if sort.field == TaskSort.DUE_AT.field:
+        # false sorts before true on both backends: tasks without a due date go last
+        # whichever way the dates run.
+        keys.append(tasks.c.due_at.is_(None).asc())
+    if sort.descending:
+        return [*keys, column.desc(), tasks.c.id.desc()]
+    return [*keys, column.asc(), tasks.c.id.asc()]
+
+
+def task_listing(query: TaskQuery, *, dialect: str) -> Select[Any] | None:
+    """The ordered, unpaged statement; ``None`` when nothing can match."""
+    conditions: list[ColumnElement[bool]] = [tasks.c.user_id == query.owner_id]
+    if query.completed is not None:
+        conditions.append(tasks.c.completed == query.completed)
+    if query.category_id is not None:
+        conditions.append(tasks.c.category_id == query.category_id)
+    if query.priority is not None:
+        conditions.append(tasks.c.priority == query.priority.value)
+    if query.q:
+        if "\x00" in query.q:
+            return None  # no title holds NUL, and PostgreSQL refuses it in a parameter
+        pattern = contains_pattern(query.q.lower())
+        conditions.append(_lower_title(dialect).like(pattern, escape=_LIKE_ESCAPE))
+    return select(tasks).where(*conditions).order_by(*_order(query.sort))

@@ -1,0 +1,103 @@
+"""Tasks stored with Core statements: one round trip per call, versions bumped in SQL."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.ids import CategoryId, TaskId, UserId
+from domain.task import NewTask, Task, TaskChanges
+from domain.task_query import Page, TaskQuery
+from infrastructure.persistence.sqlalchemy.execution import execute
+from infrastructure.persistence.sqlalchemy.mapping import to_task
+from infrastructure.persistence.sqlalchemy.paging import fetch_page
+from infrastructure.persistence.sqlalchemy.records import tasks
+from infrastructure.persistence.sqlalchemy.task_listing import task_listing
+
+
+def _target(
+    owner_id: UserId, task_id: TaskId, expected_version: int | None
+) -> list[ColumnElement[bool]]:
+    conditions = [tasks.c.id == task_id, tasks.c.user_id == owner_id]
+    if expected_version is not None:
+        conditions.append(tasks.c.version == expected_version)
+    return conditions
+
+
+class SqlAlchemyTaskRepository:
+    """``TaskRepository`` on an ``AsyncSession``; every statement is scoped by owner."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, task: NewTask) -> Task:
+        now = datetime.now(UTC)
+        statement = (
+            insert(tasks)
+            .values(
+                user_id=task.owner_id,
+                title=task.title,
+                description=task.description,
+                completed=False,
+                priority=task.priority.value,
+                due_at=task.due_at,
+                category_id=task.category_id,
+                processed=False,
+                processed_at=None,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(*tasks.c)
+        )
+        return to_task((await execute(self._session, statement)).mappings().one())
+
+    async def get(self, owner_id: UserId, task_id: TaskId) -> Task | None:
+        statement = select(tasks).where(tasks.c.id == task_id, tasks.c.user_id == owner_id)
+        row = (await execute(self._session, statement)).mappings().one_or_none()
+        return None if row is None else to_task(row)
+
+    async def list(self, query: TaskQuery) -> Page[Task]:
+        dialect = self._session.get_bind().dialect.name
+        statement = task_listing(query, dialect=dialect)
+        if statement is None:
+            return Page(items=[], total=0, limit=query.window.limit, offset=query.window.offset)
+        return await fetch_page(self._session, statement, query.window, to_task)
+
+    async def update(
+        self,
+        owner_id: UserId,
+        task_id: TaskId,
+        changes: TaskChanges,
+        expected_version: int | None = None,
+    ) -> Task | None:
+        values = changes.as_dict()
+        if "priority" in values:
+            values["priority"] = str(values["priority"])
+        # The increment happens in the row itself, so concurrent writers never lose one;
+        # the version predicate makes a stale If-Match match no row.
+        statement = (
+            update(tasks)
+            .where(*_target(owner_id, task_id, expected_version))
+            .values(**values, version=tasks.c.version + 1, updated_at=datetime.now(UTC))
+            .returning(*tasks.c)
+        )
+        row = (await execute(self._session, statement)).mappings().one_or_none()
+        return None if row is None else to_task(row)
+
+    async def delete(
+        self, owner_id: UserId, task_id: TaskId, expected_version: int | None = None
+    ) -> bool:
+        statement = (
+            delete(tasks).where(*_target(owner_id, task_id, expected_version)).returning(tasks.c.id)
+        )
+        return (await execute(self._session, statement)).scalar_one_or_none() is not None
+
+    async def detach_category(self, owner_id: UserId, category_id: CategoryId) -> int:
+        statement = (
+            update(tasks)
+            .where(tasks.c.user_id == owner_id, tasks.c.category_id == category_id)
+            .values(category_id=None, version=tasks.c.version + 1, updated_at=datetime.now(UTC))
+            .returning(tasks.c.id)
+        )
+        return len((await execute(self._session, statement)).all())

@@ -1,0 +1,137 @@
+"""The SQLAlchemy unit of work: one session and transaction per ``async with``."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import TracebackType
+from typing import Any, NoReturn, Self, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.repositories import CategoryRepository, TaskRepository, UserRepository
+from infrastructure.persistence.sqlalchemy.categories import SqlAlchemyCategoryRepository
+from infrastructure.persistence.sqlalchemy.errors import translate_error
+from infrastructure.persistence.sqlalchemy.tasks import SqlAlchemyTaskRepository
+from infrastructure.persistence.sqlalchemy.users import SqlAlchemyUserRepository
+
+logger = logging.getLogger(__name__)
+
+
+class _OutsideBlock:
+    """Stands in for the repositories outside ``async with``, where they must not run."""
+
+    def __getattr__(self, name: str) -> NoReturn:
+        raise RuntimeError("repositories are only usable inside `async with uow:`")
+
+
+def _raise_translated(error: BaseException) -> NoReturn:
+    translated = translate_error(error)
+    if translated is not None:
+        raise translated from error
+    raise error
+
+
+class SqlAlchemyUnitOfWork:
+    """``UnitOfWork`` over an ``async_sessionmaker``: enter again for a fresh session,
+    never concurrently. Database errors leave it as domain errors.
+    """
+
+    users: UserRepository
+    categories: CategoryRepository
+    tasks: TaskRepository
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+        self._detach_repositories()
+
+    def _detach_repositories(self) -> None:
+        outside = cast(Any, _OutsideBlock())
+        self.users, self.categories, self.tasks = outside, outside, outside
+
+    def _current(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not entered")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("the unit of work is already entered")
+        session = self._session_factory()
+        await session.begin()
+        self._session = session
+        self.users = SqlAlchemyUserRepository(session)
+        self.categories = SqlAlchemyCategoryRepository(session)
+        self.tasks = SqlAlchemyTaskRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self._current()
+        self._session = None
+        self._detach_repositories()
+        try:
+            # After commit() nothing is open; anything begun since is discarded too.
+            if session.in_transaction():
+                await session.rollback()
+        except Exception:
+            # Nothing uncommitted survives a failed rollback either: the connection is
+            # discarded. The block's own outcome is what the caller needs to see.
+            logger.warning("rollback failed; discarding the connection", exc_info=True)
+        finally:
+            await _close(session)
+        if isinstance(exc, Exception):
+            translated = translate_error(exc)
+            if translated is not None:
+                raise translated from exc
+
+    async def commit(self) -> None:
+        try:
+            await self._current().commit()
+        except Exception as error:
+            _raise_translated(error)
+
+    async def rollback(self) -> None:
+        try:
+            await self._current().rollback()
+        except Exception as error:
+            _raise_translated(error)
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A SAVEPOINT: an exception inside rolls back to it and propagates (translated)."""
+        session = self._current()
+        try:
+            nested = await session.begin_nested()
+        except Exception as error:
+            _raise_translated(error)
+        try:
+            yield
+        except BaseException as error:
+            try:
+                if nested.is_active:
+                    await nested.rollback()
+            except Exception as rollback_error:
+                _raise_translated(rollback_error)
+            if isinstance(error, Exception):
+                _raise_translated(error)
+            raise
+        try:
+            await nested.commit()
+        except Exception as error:
+            _raise_translated(error)
+
+
+async def _close(session: AsyncSession) -> None:
+    try:
+        await session.close()
+    except Exception:
+        logger.warning("closing the session failed; invalidating it", exc_info=True)
+        try:
+            await session.invalidate()
+        except Exception:
+            logger.exception("invalidating the session failed")

@@ -1,0 +1,106 @@
+"""Registering, logging in, and resolving the current user."""
+
+import uuid
+
+import pytest
+
+from application.dto import LogInCommand, RegisterCommand
+from application.use_cases.auth import current_user, log_in, register
+from domain.errors import AuthenticationError, ConflictError, InvalidInputError
+from domain.ids import UserId
+from domain.user import User
+from infrastructure.persistence.memory import InMemoryUnitOfWork
+from tests.unit.application.fakes import FakePasswordHasher, FakeTokenService
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_register_stores_a_lower_cased_email_and_a_hash(
+    uow: InMemoryUnitOfWork, hasher: FakePasswordHasher
+) -> None:
+    user = await register(uow, hasher, RegisterCommand("Ann@Example.COM", "password1", "Ann"))
+    assert (user.email, user.display_name) == ("ann@example.com", "Ann")
+    assert "password1" not in user.password_hash
+    assert await hasher.verify(user.password_hash, "password1")
+    assert await current_user(uow, user.id) == user
+
+
+async def test_register_twice_in_any_case_conflicts(
+    uow: InMemoryUnitOfWork, hasher: FakePasswordHasher, alice: User
+) -> None:
+    with pytest.raises(ConflictError):
+        await register(uow, hasher, RegisterCommand("ALICE@example.com", "another-pw"))
+    async with uow:
+        assert await uow.users.get_by_email("alice@example.com") == alice
+
+
+@pytest.mark.parametrize(
+    ("command", "field"),
+    [
+        (RegisterCommand("not-an-email", "password1"), "email"),
+        (RegisterCommand("a@b", "password1"), "email"),
+        (RegisterCommand("ann@example.com", "short"), "password"),
+        (RegisterCommand("ann@example.com", "x" * 129), "password"),
+        (RegisterCommand("ann@example.com", "pass\x00word"), "password"),
+        (RegisterCommand("ann@example.com", "password1", ""), "display_name"),
+        (RegisterCommand("ann@example.com", "password1", "n" * 101), "display_name"),
+    ],
+)
+async def test_register_refuses_invalid_input_before_hashing(
+    uow: InMemoryUnitOfWork, hasher: FakePasswordHasher, command: RegisterCommand, field: str
+) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        await register(uow, hasher, command)
+    assert [problem.field for problem in raised.value.problems] == [field]
+    assert hasher.hashed == 0
+    async with uow:
+        assert await uow.users.get_by_email("ann@example.com") is None
+
+
+async def test_password_length_counts_code_points(
+    uow: InMemoryUnitOfWork, hasher: FakePasswordHasher
+) -> None:
+    # Eight characters, but 32 bytes in UTF-8.
+    user = await register(uow, hasher, RegisterCommand("ann@example.com", "🔑" * 8))
+    assert await hasher.verify(user.password_hash, "🔑" * 8)
+
+
+async def test_log_in_issues_a_token_for_the_user(
+    uow: InMemoryUnitOfWork,
+    hasher: FakePasswordHasher,
+    tokens: FakeTokenService,
+    alice: User,
+) -> None:
+    token = await log_in(uow, hasher, tokens, LogInCommand("Alice@Example.com", "alice-secret"))
+    assert tokens.verify(token.token) == alice.id
+    assert token.expires_in == 3600
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "burns"),
+    [
+        ("alice@example.com", "wrong-secret", 0),
+        ("alice@example.com", "Alice-secret", 0),
+        ("nobody@example.com", "alice-secret", 1),
+        ("not an email", "alice-secret", 1),
+    ],
+)
+async def test_log_in_refuses_bad_credentials(
+    uow: InMemoryUnitOfWork,
+    hasher: FakePasswordHasher,
+    tokens: FakeTokenService,
+    alice: User,
+    email: str,
+    password: str,
+    burns: int,
+) -> None:
+    with pytest.raises(AuthenticationError):
+        await log_in(uow, hasher, tokens, LogInCommand(email, password))
+    # An unknown e-mail spends a hash's time, so timing does not reveal who is registered.
+    assert hasher.burned == burns
+
+
+async def test_current_user_of_an_unknown_id_fails(uow: InMemoryUnitOfWork, alice: User) -> None:
+    assert await current_user(uow, alice.id) == alice
+    with pytest.raises(AuthenticationError):
+        await current_user(uow, UserId(uuid.uuid4()))
