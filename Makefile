@@ -24,8 +24,12 @@ LITESTAR := $(RUN) litestar --app $(APP)
 
 install: .venv/.installed
 
+# The in-memory store has no schema; everything else migrates through
+# advanced-alchemy's Alembic CLI before serving, never inside app start-up.
 migrate: install
-	$(RUN) python -m interfaces.cli migrate
+ifneq ($(PERSISTENCE),memory)
+	$(LITESTAR) database upgrade --no-prompt
+endif
 
 serve: install
 	$(LITESTAR) run --host $(HOST) --port $(PORT)

@@ -9,6 +9,7 @@ import pytest_asyncio
 
 from infrastructure.settings import DatabaseSettings, Settings
 from interfaces.app import create_app
+from tests.support.asgi import serving
 
 pytestmark = pytest.mark.postgres
 
@@ -24,7 +25,7 @@ async def pg_client(migrated_postgres_url: str) -> AsyncIterator[Client]:
         argon2_memory_kib=8,
     )
     app = create_app(settings)
-    async with app.lifespan():
+    async with serving(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://tasklane") as client:
             yield client

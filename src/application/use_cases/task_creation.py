@@ -2,9 +2,9 @@
 
 from dataclasses import replace
 
-from application.dto import CreateTaskCommand
+from application.dto import CreateCategoryCommand, CreateTaskCommand
 from domain.category import NewCategory
-from domain.errors import InvalidInputError
+from domain.errors import FieldProblem, InvalidInputError
 from domain.ids import CategoryId, UserId
 from domain.task import NewTask, Task
 from domain.unit_of_work import UnitOfWork
@@ -24,6 +24,15 @@ def task_draft(owner_id: UserId, command: CreateTaskCommand) -> NewTask:
     )
 
 
+def inline_category(owner_id: UserId, command: CreateCategoryCommand) -> NewCategory:
+    """The task's inline category; its problems are named as the client nested them."""
+    try:
+        return NewCategory(owner_id, command.name, command.color)
+    except InvalidInputError as error:
+        problems = tuple(FieldProblem(f"category.{p.field}", p.message) for p in error.problems)
+        raise InvalidInputError(f"category.{error.detail}", problems) from error
+
+
 async def require_own_category(uow: UnitOfWork, owner_id: UserId, category_id: CategoryId) -> None:
     """A task may only point at one of its owner's categories (400, not 404: the task's
     input is what is wrong).
@@ -36,8 +45,7 @@ async def add_task(uow: UnitOfWork, owner_id: UserId, command: CreateTaskCommand
     """Store the task, and first its inline category; the caller commits."""
     draft = task_draft(owner_id, command)
     if command.category is not None:
-        inline = command.category
-        category = await uow.categories.add(NewCategory(owner_id, inline.name, inline.color))
+        category = await uow.categories.add(inline_category(owner_id, command.category))
         draft = replace(draft, category_id=category.id)
     elif draft.category_id is not None:
         await require_own_category(uow, owner_id, draft.category_id)

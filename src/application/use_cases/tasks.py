@@ -1,5 +1,7 @@
 """Task use cases. Every query is scoped to the caller; writes honour ``If-Match``."""
 
+from typing import NoReturn
+
 from application.dto import CreateTaskCommand
 from application.use_cases.task_creation import add_task, require_own_category
 from domain.errors import NotFoundError, PreconditionFailedError
@@ -48,19 +50,21 @@ async def update_task(
     An empty change writes nothing and returns the task as it is.
     """
     async with uow:
-        if changes.category_id is not UNSET and changes.category_id is not None:
-            await require_own_category(uow, owner_id, changes.category_id)
         if not changes.as_dict():
             task = await uow.tasks.get(owner_id, task_id)
-            if task is not None and expected_version not in (None, task.version):
-                raise PreconditionFailedError(STALE_VERSION)
-        else:
-            task = await uow.tasks.update(owner_id, task_id, changes, expected_version)
             if task is None:
-                await _raise_absent_or_stale(uow, owner_id, task_id)
-            await uow.commit()
-    if task is None:
-        raise NotFoundError(TASK_NOT_FOUND)
+                raise NotFoundError(TASK_NOT_FOUND)
+            if expected_version not in (None, task.version):
+                raise PreconditionFailedError(STALE_VERSION)
+            return task
+        task = await uow.tasks.update(owner_id, task_id, changes, expected_version)
+        if task is None:
+            await _raise_absent_or_stale(uow, owner_id, task_id)
+        if changes.category_id is not UNSET and changes.category_id is not None:
+            # Checked after the update found the task, so another user's task stays a 404;
+            # raising here rolls the update back.
+            await require_own_category(uow, owner_id, changes.category_id)
+        await uow.commit()
     return task
 
 
@@ -74,7 +78,7 @@ async def delete_task(
         await uow.commit()
 
 
-async def _raise_absent_or_stale(uow: UnitOfWork, owner_id: UserId, task_id: TaskId) -> None:
+async def _raise_absent_or_stale(uow: UnitOfWork, owner_id: UserId, task_id: TaskId) -> NoReturn:
     # Only on the failure path: tell a missing task from a stale version.
     if await uow.tasks.get(owner_id, task_id) is None:
         raise NotFoundError(TASK_NOT_FOUND)

@@ -1,0 +1,119 @@
+"""The composition root: the one place that chooses implementations and wires the app."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+
+from litestar import Litestar
+from litestar.logging import LoggingConfig
+from litestar.plugins import PluginProtocol
+
+from application.ports import DatabaseProbe
+from domain.unit_of_work import UnitOfWork
+from infrastructure.security import Argon2PasswordHasher, JwtTokenService
+from infrastructure.settings import Settings
+from interfaces.http.controllers import CONTROLLERS
+from interfaces.http.dependencies import Services, dependencies
+from interfaces.http.errors import exception_handlers
+from interfaces.http.openapi import openapi_config
+from interfaces.http.request_id import add_request_id
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Persistence:
+    """What one persistence choice brings to the app."""
+
+    unit_of_work_factory: Callable[[], UnitOfWork]
+    probe: DatabaseProbe
+    plugins: list[PluginProtocol] = field(default_factory=list)
+    on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    unit_of_work_factory: Callable[[], UnitOfWork] | None = None,
+) -> Litestar:
+    """Build the app for ``settings`` (read from the environment when not given).
+
+    ``unit_of_work_factory`` replaces the persistence's own units of work (tests use it
+    to inject failures); the probe and the engine's lifecycle stay the settings' own.
+    """
+    settings = settings or Settings.from_env()
+    persistence = (
+        memory_persistence() if settings.persistence == "memory" else sql_persistence(settings)
+    )
+    services = Services(
+        unit_of_work_factory=unit_of_work_factory or persistence.unit_of_work_factory,
+        hasher=Argon2PasswordHasher(settings.argon2_time_cost, settings.argon2_memory_kib),
+        tokens=JwtTokenService(
+            settings.jwt_secret, settings.jwt_algorithm, settings.jwt_ttl_seconds
+        ),
+        probe=persistence.probe,
+    )
+    return Litestar(
+        route_handlers=list(CONTROLLERS),
+        dependencies=dependencies(services),
+        exception_handlers=exception_handlers(),
+        before_send=[add_request_id],
+        plugins=persistence.plugins,
+        on_shutdown=persistence.on_shutdown,
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=openapi_config(_version()),
+        logging_config=LoggingConfig(
+            root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            # Unexpected errors are logged once, by our 500 handler, with the request id.
+            log_exceptions="never",
+        ),
+    )
+
+
+def memory_persistence() -> Persistence:
+    """One in-memory store for the life of the app."""
+    from infrastructure.persistence.memory import (
+        InMemoryDatabaseProbe,
+        InMemoryStore,
+        InMemoryUnitOfWork,
+    )
+
+    store = InMemoryStore()
+    return Persistence(lambda: InMemoryUnitOfWork(store), InMemoryDatabaseProbe())
+
+
+def sql_persistence(settings: Settings) -> Persistence:
+    """One engine for the life of the app; nothing connects before the first request."""
+    # Imported here so that memory-only runs never load the SQL stack.
+    from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+
+    from infrastructure.persistence.sqlalchemy import (
+        SqlAlchemyDatabaseProbe,
+        SqlAlchemyUnitOfWork,
+        build_engine,
+        build_session_factory,
+        sqlalchemy_config,
+    )
+
+    engine = build_engine(settings.database, production=settings.is_production)
+    session_factory = build_session_factory(engine)
+
+    async def dispose_engine() -> None:
+        # The plugin disposes only the first engine of a process (it looks the engine
+        # up under its un-renamed state key), so dispose it here too; twice is harmless.
+        await engine.dispose()
+
+    return Persistence(
+        lambda: SqlAlchemyUnitOfWork(session_factory),
+        SqlAlchemyDatabaseProbe(engine),
+        # The plugin is what makes `litestar database upgrade` work.
+        plugins=[SQLAlchemyPlugin(config=sqlalchemy_config(settings, engine))],
+        on_shutdown=[dispose_engine],
+    )
+
+
+def _version() -> str:
+    try:
+        return version("tasklane")
+    except PackageNotFoundError:
+        return "0.0.0"

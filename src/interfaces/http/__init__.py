@@ -1,0 +1,1 @@
+"""The HTTP adapter: wire schemas, controllers and error mapping; no infrastructure."""

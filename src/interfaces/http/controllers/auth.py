@@ -1,0 +1,53 @@
+"""Registering, logging in and reading the current user."""
+
+from litestar import Controller, get, post
+from litestar.params import RawBody
+
+from application.use_cases import auth
+from interfaces.http.bodies import StrictDecoder
+from interfaces.http.markers import (
+    PasswordHasherDep,
+    TokenServiceDep,
+    UnitOfWorkDep,
+    UserIdDep,
+)
+from interfaces.http.openapi import BEARER, json_body
+from interfaces.http.schemas.auth import LoginRequest, RegisterRequest, TokenResponse, UserResponse
+
+_register = StrictDecoder(RegisterRequest)
+_login = StrictDecoder(LoginRequest)
+
+
+class AuthController(Controller):
+    """``/auth``: the only routes besides health that need no token (but ``/auth/me``)."""
+
+    path = "/auth"
+    tags = ["auth"]
+
+    @post("/register", status_code=201, operation_class=json_body(RegisterRequest))
+    async def register(
+        self,
+        body: RawBody,
+        uow: UnitOfWorkDep,
+        hasher: PasswordHasherDep,
+    ) -> UserResponse:
+        """Create an account; 409 when the e-mail is taken in any letter case."""
+        user = await auth.register(uow, hasher, _register.decode(body).to_command())
+        return UserResponse.of(user)
+
+    @post("/login", status_code=200, operation_class=json_body(LoginRequest))
+    async def login(
+        self,
+        body: RawBody,
+        uow: UnitOfWorkDep,
+        hasher: PasswordHasherDep,
+        tokens: TokenServiceDep,
+    ) -> TokenResponse:
+        """Exchange credentials for a bearer token; 401 for any mismatch."""
+        token = await auth.log_in(uow, hasher, tokens, _login.decode(body).to_command())
+        return TokenResponse.of(token)
+
+    @get("/me", security=BEARER)
+    async def me(self, uow: UnitOfWorkDep, user_id: UserIdDep) -> UserResponse:
+        """The user the token names."""
+        return UserResponse.of(await auth.current_user(uow, user_id))

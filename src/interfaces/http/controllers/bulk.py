@@ -1,0 +1,60 @@
+"""Creating many tasks in one request."""
+
+from litestar import Controller, post
+from litestar.params import FromQuery, RawBody
+
+from application.use_cases.bulk import BulkItem, bulk_create_tasks
+from domain.errors import InvalidInputError
+from interfaces.http.bodies import StrictDecoder
+from interfaces.http.errors import status_of
+from interfaces.http.markers import UnitOfWorkDep, UserIdDep
+from interfaces.http.openapi import BEARER, json_body
+from interfaces.http.schemas.tasks import (
+    BulkCreateRequest,
+    BulkCreateResponse,
+    BulkItemError,
+    TaskCreateRequest,
+    TaskResponse,
+)
+
+_envelope = StrictDecoder(BulkCreateRequest)
+_item = StrictDecoder(TaskCreateRequest)
+
+
+def decode_items(body: bytes) -> list[BulkItem]:
+    """The envelope strictly, then each item on its own: an unreadable item becomes that
+    item's error instead of failing the request.
+    """
+    items: list[BulkItem] = []
+    for raw in _envelope.decode(body).items:
+        try:
+            items.append(_item.decode(raw, root="").to_command())
+        except InvalidInputError as error:
+            items.append(error)
+    return items
+
+
+class BulkController(Controller):
+    """``/tasks/bulk``."""
+
+    path = "/tasks/bulk"
+    tags = ["tasks"]
+    security = BEARER
+
+    @post("/", status_code=200, operation_class=json_body(BulkCreateRequest))
+    async def bulk_create(
+        self,
+        body: RawBody,
+        uow: UnitOfWorkDep,
+        user_id: UserIdDep,
+        atomic: FromQuery[bool] = False,
+    ) -> BulkCreateResponse:
+        """Create up to 1000 tasks. ``atomic=false``: each item alone, failures reported by
+        index; ``atomic=true``: the first failure fails the request and nothing is created.
+        """
+        outcome = await bulk_create_tasks(uow, user_id, decode_items(body), atomic=atomic)
+        errors = [
+            BulkItemError(failure.index, status_of(failure.cause), failure.cause.detail)
+            for failure in outcome.errors
+        ]
+        return BulkCreateResponse([TaskResponse.of(task) for task in outcome.created], errors)

@@ -1,0 +1,16 @@
+"""Annotated types for handler parameters that the app's dependencies fill in."""
+
+from litestar.di import NamedDependency
+from litestar.params import SkipValidation
+
+from application.ports import DatabaseProbe, PasswordHasher, TokenService
+from domain.ids import UserId
+from domain.unit_of_work import UnitOfWork
+
+# Parameter types for handlers. Validation is skipped: Protocols cannot be checked with
+# isinstance, and these values come from our own providers.
+UnitOfWorkDep = NamedDependency[SkipValidation[UnitOfWork]]
+PasswordHasherDep = NamedDependency[SkipValidation[PasswordHasher]]
+TokenServiceDep = NamedDependency[SkipValidation[TokenService]]
+DatabaseProbeDep = NamedDependency[SkipValidation[DatabaseProbe]]
+UserIdDep = NamedDependency[SkipValidation[UserId]]

@@ -1,0 +1,1 @@
+"""Wire schemas: msgspec Structs for request and response bodies."""

@@ -1,0 +1,58 @@
+"""Bodies of the authentication routes."""
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from application.dto import LogInCommand, RegisterCommand
+from application.ports import AccessToken
+from domain.user import User
+from interfaces.http.schemas.common import StrictRequest, text
+
+
+class RegisterRequest(StrictRequest):
+    """Sign-up credentials."""
+
+    email: Annotated[str, text(3, 254)]
+    password: Annotated[str, text(8, 128)]
+    display_name: Annotated[str, text(1, 100)] | None = None
+
+    def to_command(self) -> RegisterCommand:
+        return RegisterCommand(self.email, self.password, self.display_name)
+
+
+class LoginRequest(StrictRequest):
+    """Credentials to exchange for a token (any mismatch is 401, never 400)."""
+
+    email: str
+    password: str
+
+    def to_command(self) -> LogInCommand:
+        return LogInCommand(self.email, self.password)
+
+
+class UserResponse(msgspec.Struct):
+    """A user, never with its password hash."""
+
+    id: UUID
+    email: str
+    display_name: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> "UserResponse":
+        return cls(user.id, user.email, user.display_name, user.created_at)
+
+
+class TokenResponse(msgspec.Struct):
+    """A bearer token and its lifetime in seconds."""
+
+    access_token: str
+    expires_in: int
+    token_type: str = "bearer"
+
+    @classmethod
+    def of(cls, token: AccessToken) -> "TokenResponse":
+        return cls(token.token, token.expires_in)

@@ -1,0 +1,66 @@
+"""Bodies of the category routes."""
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from application.dto import CreateCategoryCommand
+from domain.category import Category, CategoryChanges
+from domain.task_query import Page
+from interfaces.http.schemas.common import StrictRequest, given, text
+
+Name = Annotated[str, text(1, 64)]
+
+
+class CategoryCreateRequest(StrictRequest):
+    """A new category; colour as ``#rrggbb`` in either case, or null."""
+
+    name: Name
+    color: str | None = None
+
+    def to_command(self) -> CreateCategoryCommand:
+        return CreateCategoryCommand(self.name, self.color)
+
+
+class CategoryUpdateRequest(StrictRequest):
+    """Fields to change; absent fields keep their value, a null colour clears it."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    color: str | msgspec.UnsetType | None = msgspec.UNSET
+
+    def to_changes(self) -> CategoryChanges:
+        return CategoryChanges(
+            name=given(self.name),
+            color=given(self.color),
+        )
+
+
+class CategoryResponse(msgspec.Struct):
+    """A category."""
+
+    id: int
+    name: str
+    color: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, category: Category) -> "CategoryResponse":
+        return cls(
+            category.id, category.name, category.color, category.created_at, category.updated_at
+        )
+
+
+class CategoryPageResponse(msgspec.Struct):
+    """One page of categories."""
+
+    items: list[CategoryResponse]
+    total: int
+    limit: int
+    offset: int
+
+    @classmethod
+    def of(cls, page: Page[Category]) -> "CategoryPageResponse":
+        items = [CategoryResponse.of(category) for category in page.items]
+        return cls(items, page.total, page.limit, page.offset)

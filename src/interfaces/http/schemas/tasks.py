@@ -1,0 +1,127 @@
+"""Bodies of the task routes."""
+
+from datetime import datetime
+from typing import Annotated, cast
+
+import msgspec
+
+from application.dto import CreateTaskCommand
+from domain.ids import CategoryId
+from domain.task import Priority, Task, TaskChanges
+from domain.task_query import Page
+from domain.unset import Unset
+from interfaces.http.schemas.categories import CategoryCreateRequest
+from interfaces.http.schemas.common import AwareDatetime, Int64, StrictRequest, given, text
+
+Title = Annotated[str, text(1, 200)]
+Description = Annotated[str, text(0, 10_000)]
+
+
+class TaskCreateRequest(StrictRequest):
+    """A new task; ``category`` creates its category in the same transaction."""
+
+    title: Title
+    description: Description | None = None
+    priority: Priority = Priority.MEDIUM
+    due_at: AwareDatetime | None = None
+    category_id: Int64 | None = None
+    category: CategoryCreateRequest | None = None
+
+    def to_command(self) -> CreateTaskCommand:
+        category_id = None if self.category_id is None else CategoryId(self.category_id)
+        category = None if self.category is None else self.category.to_command()
+        return CreateTaskCommand(
+            self.title, self.description, self.priority, self.due_at, category_id, category
+        )
+
+
+class TaskUpdateRequest(StrictRequest):
+    """Fields to change; absent fields keep their value, null clears a nullable one."""
+
+    title: Title | msgspec.UnsetType = msgspec.UNSET
+    description: Description | msgspec.UnsetType | None = msgspec.UNSET
+    completed: bool | msgspec.UnsetType = msgspec.UNSET
+    priority: Priority | msgspec.UnsetType = msgspec.UNSET
+    due_at: AwareDatetime | msgspec.UnsetType | None = msgspec.UNSET
+    category_id: Int64 | msgspec.UnsetType | None = msgspec.UNSET
+
+    def to_changes(self) -> TaskChanges:
+        category_id = given(self.category_id)
+        return TaskChanges(
+            title=given(self.title),
+            description=given(self.description),
+            completed=given(self.completed),
+            priority=given(self.priority),
+            due_at=given(self.due_at),
+            category_id=cast("CategoryId | Unset | None", category_id),
+        )
+
+
+class BulkCreateRequest(StrictRequest):
+    """Up to 1000 task-create items, each decoded (and failing) on its own."""
+
+    items: Annotated[list[msgspec.Raw], msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class TaskResponse(msgspec.Struct):
+    """A task; ``version`` is also its ETag."""
+
+    id: int
+    title: str
+    description: str | None
+    completed: bool
+    priority: Priority
+    due_at: datetime | None
+    category_id: int | None
+    processed: bool
+    processed_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, task: Task) -> "TaskResponse":
+        return cls(
+            task.id,
+            task.title,
+            task.description,
+            task.completed,
+            task.priority,
+            task.due_at,
+            task.category_id,
+            task.processed,
+            task.processed_at,
+            task.version,
+            task.created_at,
+            task.updated_at,
+        )
+
+
+class TaskPageResponse(msgspec.Struct):
+    """One page of tasks."""
+
+    items: list[TaskResponse]
+    total: int
+    limit: int
+    offset: int
+
+    @classmethod
+    def of(cls, page: Page[Task]) -> "TaskPageResponse":
+        return cls(
+            [TaskResponse.of(task) for task in page.items], page.total, page.limit, page.offset
+        )
+
+
+class BulkItemError(msgspec.Struct):
+    """Why one item of a bulk request was not created."""
+
+    index: int
+    status: int
+    detail: str
+
+
+class BulkCreateResponse(msgspec.Struct):
+    """The tasks created, in item order, and the items that failed."""
+
+    created: list[TaskResponse]
+    errors: list[BulkItemError]

@@ -1,0 +1,42 @@
+"""HTTP tests: the app from ``create_app`` on in-memory persistence, in the test's loop."""
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from domain.unit_of_work import UnitOfWork
+from infrastructure.settings import Settings
+from interfaces.app import create_app
+from tests.http.support import Api
+from tests.support.asgi import serving
+
+FAST = Settings(persistence="memory", argon2_time_cost=1, argon2_memory_kib=8, log_level="WARNING")
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Memory persistence and cheap hashing."""
+    return replace(FAST)
+
+
+@pytest.fixture
+def unit_of_work_factory() -> Callable[[], UnitOfWork] | None:
+    """Override to inject a failing unit of work."""
+    return None
+
+
+@pytest_asyncio.fixture
+async def api(
+    settings: Settings, unit_of_work_factory: Callable[[], UnitOfWork] | None
+) -> AsyncIterator[Api]:
+    """A client for a fresh app, served in this test's event loop."""
+    app = create_app(settings, unit_of_work_factory=unit_of_work_factory)
+    async with serving(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://tasklane.test"
+        ) as client:
+            yield Api(client)
