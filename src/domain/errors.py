@@ -52,6 +52,17 @@ class UnavailableError(DomainError):
     """The store cannot be reached now (down, exhausted, transient failure); retry later."""
 
 
+class TransientError(UnavailableError):
+    """A failure that a fresh attempt of the whole unit of work may not meet again
+    (serialization failure, deadlock, lost connection). ``code`` is the SQLSTATE
+    or driver error name, for logs.
+    """
+
+    def __init__(self, detail: str, code: str | None = None) -> None:
+        super().__init__(detail)
+        self.code = code
+
+
 class ItemFailedError(DomainError):
     """One item of a batch failed; ``cause`` says why, ``index`` which one."""
 

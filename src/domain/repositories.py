@@ -4,10 +4,12 @@ Implementations return entities or ``None``, never commit, and raise ``ConflictE
 when a uniqueness rule would break.
 """
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from domain.category import Category, CategoryChanges, NewCategory
-from domain.ids import CategoryId, TaskId, UserId
+from domain.ids import CategoryId, JobId, TaskId, UserId
+from domain.job import Job, JobStatus, NewJob
 from domain.task import NewTask, Task, TaskChanges
 from domain.task_query import Page, PageWindow, TaskQuery
 from domain.user import NewUser, User
@@ -92,4 +94,55 @@ class TaskRepository(Protocol):
         """Clear ``category_id`` on the owner's tasks in that category, bumping their
         versions; how many changed.
         """
+        ...
+
+    async def mark_processed(self, owner_id: UserId, task_ids: Sequence[TaskId]) -> set[TaskId]:
+        """Set ``processed`` and ``processed_at`` (bumping versions) on those of
+        ``task_ids`` that are the owner's tasks; the ids that were.
+        """
+        ...
+
+
+class JobRepository(Protocol):
+    """Durable jobs and the queue they form. A job is leased to one worker at a time;
+    every write on behalf of a worker applies only while that worker holds the lease.
+    """
+
+    async def add(self, job: NewJob) -> Job:
+        """Enqueue a new job (status queued, nothing processed)."""
+        ...
+
+    async def get(self, owner_id: UserId, job_id: JobId) -> Job | None:
+        """The owner's job with this id."""
+        ...
+
+    async def claim(self, worker: str, lease_s: float) -> Job | None:
+        """Lease the oldest job that is queued, or running under an expired lease, to
+        ``worker`` for ``lease_s`` seconds and mark it running; ``None`` when there is
+        none. Concurrent claims never lease one job twice.
+        """
+        ...
+
+    async def advance(
+        self,
+        job_id: JobId,
+        worker: str,
+        handled: int,
+        skipped: Sequence[TaskId],
+        lease_s: float,
+        failure: str | None = None,
+    ) -> Job | None:
+        """Count ``handled`` more ids as processed, append ``skipped``, record a task's
+        ``failure`` (if any) and renew the lease; ``None`` if ``worker`` lost the lease.
+        """
+        ...
+
+    async def finish(
+        self, job_id: JobId, worker: str, status: JobStatus, error: str | None = None
+    ) -> Job | None:
+        """End the job (succeeded or failed) if ``worker`` holds it."""
+        ...
+
+    async def release(self, job_id: JobId, worker: str) -> bool:
+        """Hand a job back to the queue (queued, unleased) if ``worker`` holds it."""
         ...

@@ -4,7 +4,12 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Protocol, Self
 
-from domain.repositories import CategoryRepository, TaskRepository, UserRepository
+from domain.repositories import (
+    CategoryRepository,
+    JobRepository,
+    TaskRepository,
+    UserRepository,
+)
 
 
 class UnitOfWork(Protocol):
@@ -20,6 +25,7 @@ class UnitOfWork(Protocol):
     users: UserRepository
     categories: CategoryRepository
     tasks: TaskRepository
+    jobs: JobRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -5,12 +5,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from application.job_processing import JobSettings
+from application.retry import RetryPolicy
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/tasklane.db"
 # Good enough for a laptop, refused in production (see `Settings.from_env`).
 DEVELOPMENT_JWT_SECRET = "tasklane-development-secret-never-use-in-production-0123456789abcdef"
 MIN_JWT_SECRET_BYTES = 32
 # RFC 7518 3.2: an HMAC key at least as long as the hash output.
 _HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
+
+
+ISOLATION_LEVELS = ("READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE")
+
+
+_RETRY = RetryPolicy()
+_JOBS = JobSettings()
 
 
 class SettingsError(ValueError):
@@ -33,6 +43,7 @@ class DatabaseSettings:
     pool_recycle: int | None = None
     echo: bool = False
     pgbouncer: bool = False
+    isolation_level: str = "READ COMMITTED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +53,8 @@ class Settings:
     environment: Environment = "development"
     persistence: Persistence = "sql"
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    jobs: JobSettings = field(default_factory=JobSettings)
     jwt_secret: str = DEVELOPMENT_JWT_SECRET
     jwt_algorithm: str = "HS256"
     jwt_ttl_seconds: int = 3600
@@ -77,11 +90,31 @@ class Settings:
             pool_recycle=_int(env, "DATABASE_POOL_RECYCLE"),
             echo=_bool(env, "DATABASE_ECHO"),
             pgbouncer=_bool(env, "DATABASE_PGBOUNCER"),
+            isolation_level=_choice(
+                env, "DATABASE_ISOLATION_LEVEL", ISOLATION_LEVELS, "READ COMMITTED"
+            ),
+        )
+        retry = RetryPolicy(
+            attempts=_int(env, "DATABASE_RETRY_ATTEMPTS") or _RETRY.attempts,
+            base_delay_s=_float(env, "DATABASE_RETRY_BASE_DELAY") or _RETRY.base_delay_s,
+            max_delay_s=_float(env, "DATABASE_RETRY_MAX_DELAY") or _RETRY.max_delay_s,
+            budget_s=_float(env, "DATABASE_RETRY_BUDGET") or _RETRY.budget_s,
+        )
+        workers = _int(env, "JOB_WORKERS")
+        jobs = JobSettings(
+            workers=_JOBS.workers if workers is None else workers,
+            lease_s=_float(env, "JOB_LEASE_SECONDS") or _JOBS.lease_s,
+            batch_size=_int(env, "JOB_BATCH_SIZE") or _JOBS.batch_size,
+            max_attempts=_int(env, "JOB_MAX_ATTEMPTS") or _JOBS.max_attempts,
+            poll_interval_s=_float(env, "JOB_POLL_INTERVAL") or _JOBS.poll_interval_s,
+            grace_s=_float(env, "JOB_GRACE_SECONDS") or _JOBS.grace_s,
         )
         return cls(
             environment=environment,  # type: ignore[arg-type]
             persistence=_choice(env, "PERSISTENCE", ("sql", "memory"), "sql"),  # type: ignore[arg-type]
             database=database,
+            retry=retry,
+            jobs=jobs,
             jwt_secret=secret or DEVELOPMENT_JWT_SECRET,
             jwt_algorithm=algorithm,
             jwt_ttl_seconds=_int(env, "JWT_TTL_SECONDS") or 3600,

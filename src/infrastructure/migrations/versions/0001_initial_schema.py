@@ -76,8 +76,8 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", DateTimeUTC(timezone=True), nullable=False),
         sa.Column("updated_at", DateTimeUTC(timezone=True), nullable=False),
-        sa.CheckConstraint("priority IN ('low', 'medium', 'high')", name="ck_tasks_priority"),
-        sa.CheckConstraint("version >= 1", name="ck_tasks_version_positive"),
+        sa.CheckConstraint("priority IN ('low', 'medium', 'high')", name=op.f("ck_tasks_priority")),
+        sa.CheckConstraint("version >= 1", name=op.f("ck_tasks_version_positive")),
         sa.ForeignKeyConstraint(
             ["category_id"],
             ["categories.id"],

@@ -1,6 +1,7 @@
 """Persistence in process memory: the same semantics as the SQL store, for tests and demos."""
 
 from infrastructure.persistence.memory.categories import InMemoryCategoryRepository
+from infrastructure.persistence.memory.jobs import InMemoryJobRepository
 from infrastructure.persistence.memory.probe import InMemoryDatabaseProbe
 from infrastructure.persistence.memory.store import InMemoryStore
 from infrastructure.persistence.memory.tasks import InMemoryTaskRepository
@@ -11,6 +12,7 @@ from infrastructure.persistence.memory.users import InMemoryUserRepository
 __all__ = [
     "InMemoryCategoryRepository",
     "InMemoryDatabaseProbe",
+    "InMemoryJobRepository",
     "InMemoryStore",
     "InMemoryTaskRepository",
     "InMemoryUnitOfWork",

@@ -5,9 +5,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from domain.category import Category
-from domain.ids import CategoryId, TaskId, UserId
+from domain.ids import CategoryId, JobId, TaskId, UserId
+from domain.job import Job
 from domain.task import Task
 from domain.user import User
+
+
+@dataclass(frozen=True, slots=True)
+class StoredJob:
+    """A job row: the entity plus its lease, which the domain never sees."""
+
+    job: Job
+    worker: str | None = None
+    lease_expires_at: datetime | None = None
 
 
 @dataclass(eq=False)
@@ -19,9 +29,11 @@ class InMemoryStore:
     users: dict[UserId, User] = field(default_factory=dict)
     categories: dict[CategoryId, Category] = field(default_factory=dict)
     tasks: dict[TaskId, Task] = field(default_factory=dict)
+    jobs: dict[JobId, StoredJob] = field(default_factory=dict)
     # Like database sequences: never reused, not rolled back.
     last_category_id: int = 0
     last_task_id: int = 0
+    last_job_id: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     holder: "asyncio.Task[object] | None" = None
 
@@ -32,6 +44,10 @@ class InMemoryStore:
     def next_task_id(self) -> TaskId:
         self.last_task_id += 1
         return TaskId(self.last_task_id)
+
+    def next_job_id(self) -> JobId:
+        self.last_job_id += 1
+        return JobId(self.last_job_id)
 
 
 def utc_now() -> datetime:

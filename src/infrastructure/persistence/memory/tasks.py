@@ -1,5 +1,6 @@
 """In-memory tasks: owner-scoped, every change bumps the version by one."""
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -89,6 +90,22 @@ class InMemoryTaskRepository:
             detached = replace(task, category_id=None, version=task.version + 1, updated_at=now)
             self._tx.put(store.tasks, task.id, detached)
         return len(attached)
+
+    async def mark_processed(self, owner_id: UserId, task_ids: Sequence[TaskId]) -> set[TaskId]:
+        store = self._tx.store
+        now = utc_now()
+        marked: set[TaskId] = set()
+        # Each task once, as SQL's `id IN (...)` would, however often it is listed.
+        for task_id in dict.fromkeys(task_ids):
+            task = store.tasks.get(task_id)
+            if task is None or task.owner_id != owner_id:
+                continue
+            updated = replace(
+                task, processed=True, processed_at=now, version=task.version + 1, updated_at=now
+            )
+            self._tx.put(store.tasks, task_id, updated)
+            marked.add(task_id)
+        return marked
 
     async def _current(
         self, owner_id: UserId, task_id: TaskId, expected_version: int | None

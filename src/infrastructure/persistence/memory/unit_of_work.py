@@ -6,8 +6,14 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import TracebackType
 from typing import Self
 
-from domain.repositories import CategoryRepository, TaskRepository, UserRepository
+from domain.repositories import (
+    CategoryRepository,
+    JobRepository,
+    TaskRepository,
+    UserRepository,
+)
 from infrastructure.persistence.memory.categories import InMemoryCategoryRepository
+from infrastructure.persistence.memory.jobs import InMemoryJobRepository
 from infrastructure.persistence.memory.store import InMemoryStore
 from infrastructure.persistence.memory.tasks import InMemoryTaskRepository
 from infrastructure.persistence.memory.transaction import (
@@ -29,6 +35,7 @@ class InMemoryUnitOfWork:
         self.users: UserRepository = InMemoryUserRepository(self._tx)
         self.categories: CategoryRepository = InMemoryCategoryRepository(self._tx)
         self.tasks: TaskRepository = InMemoryTaskRepository(self._tx)
+        self.jobs: JobRepository = InMemoryJobRepository(self._tx)
 
     async def __aenter__(self) -> Self:
         if self._tx.active:

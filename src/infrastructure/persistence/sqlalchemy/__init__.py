@@ -1,9 +1,9 @@
 """Persistence on SQLAlchemy (async): engine, records, repositories, unit of work, migrations."""
 
-import infrastructure.persistence.sqlalchemy._compat  # noqa: F401  (first: see the module)
 from infrastructure.persistence.sqlalchemy.categories import SqlAlchemyCategoryRepository
 from infrastructure.persistence.sqlalchemy.config import sqlalchemy_config
 from infrastructure.persistence.sqlalchemy.engine import build_engine
+from infrastructure.persistence.sqlalchemy.jobs import SqlAlchemyJobRepository
 from infrastructure.persistence.sqlalchemy.migrations import run_migrations
 from infrastructure.persistence.sqlalchemy.probe import SqlAlchemyDatabaseProbe
 from infrastructure.persistence.sqlalchemy.records import metadata
@@ -15,6 +15,7 @@ from infrastructure.persistence.sqlalchemy.users import SqlAlchemyUserRepository
 __all__ = [
     "SqlAlchemyCategoryRepository",
     "SqlAlchemyDatabaseProbe",
+    "SqlAlchemyJobRepository",
     "SqlAlchemyTaskRepository",
     "SqlAlchemyUnitOfWork",
     "SqlAlchemyUserRepository",

@@ -5,7 +5,13 @@ from collections.abc import Iterator
 
 from sqlalchemy import exc as sa_exc
 
-from domain.errors import ConflictError, DomainError, InvalidInputError, UnavailableError
+from domain.errors import (
+    ConflictError,
+    DomainError,
+    InvalidInputError,
+    TransientError,
+    UnavailableError,
+)
 from infrastructure.persistence.sqlalchemy.records import (
     CATEGORIES_NAME_UNIQUE,
     TASKS_CATEGORY_FK,
@@ -18,9 +24,12 @@ _UNIQUE_MESSAGES = {
 }
 _UNIQUE_VIOLATION = "23505"
 _FOREIGN_KEY_VIOLATION = "23503"
-# Connection class 08, server shutting down (57P0x), too many connections, and the
-# transient conflicts a retry resolves: serialization failure, deadlock, lock timeout.
-_UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03", "53300", "40001", "40P01", "55P03"})
+# A fresh attempt of the whole unit of work may succeed after these: the server aborted
+# the transaction (serialization failure, deadlock, lock not available), is shutting
+# down or restarting (57P0x), or has no connection slot free (53300); and the whole
+# connection-exception class 08.
+_TRANSIENT_STATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P02", "57P03", "53300"})
+_UNAVAILABLE = "the database is unavailable, try again later"
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 _SQLITE_CONSTRAINT_FOREIGNKEY = 787
 _SQLITE_CONSTRAINT_UNIQUE = 2067
@@ -60,20 +69,26 @@ def _sqlite_error(error: BaseException) -> sqlite3.Error | None:
     return next((e for e in _chain(error) if isinstance(e, sqlite3.Error)), None)
 
 
-def _is_connection_failure(error: BaseException) -> bool:
+def _is_pool_timeout(error: BaseException) -> bool:
+    # The request already waited the pool timeout: answer now, do not wait again.
+    return any(isinstance(current, sa_exc.TimeoutError) for current in _chain(error))
+
+
+def _lost_connection(error: BaseException) -> str | None:
+    """The name of the connection failure behind ``error``, if that is what it is."""
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
-        return True
+        return "connection_invalidated"
     for current in _chain(error):
-        if isinstance(current, sa_exc.TimeoutError | OSError | TimeoutError):
-            return True  # pool exhausted past its timeout; socket errors; stalled server
-        module = type(current).__module__
-        if module.startswith("asyncpg") and type(current).__name__ in (
+        name = type(current).__name__
+        if isinstance(current, OSError | TimeoutError):
+            return name  # refused, reset, unreachable; a connect or command timeout
+        if type(current).__module__.startswith("asyncpg") and name in (
             "ConnectionDoesNotExistError",
             "InterfaceError",
             "ConnectionFailureError",
         ):
-            return True
-    return False
+            return name
+    return None
 
 
 def _from_sqlite(error: sqlite3.Error) -> DomainError | None:
@@ -110,13 +125,16 @@ def translate_error(error: BaseException) -> DomainError | None:
         if _constraint(error) == TASKS_CATEGORY_FK:
             return InvalidInputError.for_field("category_id", "names no category of yours")
         return None
-    if state is not None and (state.startswith("08") or state in _UNAVAILABLE_STATES):
-        return UnavailableError("the database is unavailable, try again later")
+    if state is not None and (state.startswith("08") or state in _TRANSIENT_STATES):
+        return TransientError(_UNAVAILABLE, code=state)
     sqlite_error = _sqlite_error(error)
     if sqlite_error is not None:
         translated = _from_sqlite(sqlite_error)
         if translated is not None:
             return translated
-    if _is_connection_failure(error):
-        return UnavailableError("the database is unavailable, try again later")
+    if _is_pool_timeout(error):
+        return UnavailableError("no database connection free in time, try again later")
+    lost = _lost_connection(error)
+    if lost is not None:
+        return TransientError(_UNAVAILABLE, code=lost)
     return None

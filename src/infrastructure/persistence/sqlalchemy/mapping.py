@@ -5,7 +5,8 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from domain.category import Category
-from domain.ids import CategoryId, TaskId, UserId
+from domain.ids import CategoryId, JobId, TaskId, UserId
+from domain.job import Job, JobStatus
 from domain.task import Priority, Task
 from domain.user import User
 
@@ -50,4 +51,20 @@ def to_task(row: RowMapping | Any) -> Task:
         version=row["version"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+    )
+
+
+def to_job(row: RowMapping | Any) -> Job:
+    """A ``jobs`` row as a ``Job``."""
+    return Job(
+        id=JobId(row["id"]),
+        owner_id=UserId(row["user_id"]),
+        status=JobStatus(row["status"]),
+        task_ids=tuple(TaskId(i) for i in row["task_ids"]),
+        processed=row["processed"],
+        skipped=tuple(TaskId(i) for i in row["skipped"]),
+        error=row["error"],
+        created_at=row["created_at"],
+        finished_at=row["finished_at"],
+        attempts=row["attempts"],
     )

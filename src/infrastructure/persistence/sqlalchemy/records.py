@@ -1,4 +1,4 @@
-"""ORM records: the three tables, their constraints and indexes, with portable types."""
+"""ORM records: the four tables, their constraints and indexes, with portable types."""
 
 from datetime import datetime
 from typing import cast
@@ -7,6 +7,7 @@ from uuid import UUID
 from advanced_alchemy.base import DefaultBase, IdentityBase, orm_registry
 from advanced_alchemy.types import GUID, DateTimeUTC
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -18,7 +19,9 @@ from sqlalchemy import (
     Text,
     false,
     func,
+    text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.category import NAME_MAX_LENGTH
@@ -31,6 +34,9 @@ metadata: MetaData = orm_registry.metadata
 USERS_EMAIL_UNIQUE = "uq_users_email_lower"
 CATEGORIES_NAME_UNIQUE = "uq_categories_user_id_name_lower"
 TASKS_CATEGORY_FK = "fk_tasks_category_id_categories"
+
+# Lists of task ids: JSONB on PostgreSQL (so `||` appends in place), JSON text on SQLite.
+ID_LIST = JSON().with_variant(JSONB(), "postgresql")
 
 
 class UserRecord(DefaultBase):
@@ -105,6 +111,35 @@ class TaskRecord(IdentityBase):
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC)
 
 
+class JobRecord(IdentityBase):
+    """A durable job; ``worker`` and ``lease_expires_at`` say who holds it until when."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="status"),
+        # The queue: claims look for the lowest id among queued and running jobs only.
+        Index("ix_jobs_status_id", "status", "id"),
+        # Backs ON DELETE CASCADE from users, and a user's job list.
+        Index("ix_jobs_user_id_id", "user_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    user_id: Mapped[UUID] = mapped_column(
+        GUID, ForeignKey("users.id", ondelete="CASCADE", name="fk_jobs_user_id_users")
+    )
+    status: Mapped[str] = mapped_column(String(9))
+    task_ids: Mapped[list[int]] = mapped_column(ID_LIST)
+    processed: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    skipped: Mapped[list[int]] = mapped_column(ID_LIST)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    worker: Mapped[str | None] = mapped_column(Text)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+
+
 # Expression indexes need the columns, so they come after the classes.
 Index(USERS_EMAIL_UNIQUE, func.lower(UserRecord.email), unique=True)
 Index(CATEGORIES_NAME_UNIQUE, CategoryRecord.user_id, func.lower(CategoryRecord.name), unique=True)
@@ -113,3 +148,4 @@ Index(CATEGORIES_NAME_UNIQUE, CategoryRecord.user_id, func.lower(CategoryRecord.
 users = cast(Table, UserRecord.__table__)
 categories = cast(Table, CategoryRecord.__table__)
 tasks = cast(Table, TaskRecord.__table__)
+jobs = cast(Table, JobRecord.__table__)

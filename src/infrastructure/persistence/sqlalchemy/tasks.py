@@ -1,5 +1,6 @@
 """Tasks stored with Core statements: one round trip per call, versions bumped in SQL."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, delete, insert, select, update
@@ -101,3 +102,20 @@ class SqlAlchemyTaskRepository:
             .returning(tasks.c.id)
         )
         return len((await execute(self._session, statement)).all())
+
+    async def mark_processed(self, owner_id: UserId, task_ids: Sequence[TaskId]) -> set[TaskId]:
+        if not task_ids:
+            return set()
+        now = datetime.now(UTC)
+        statement = (
+            update(tasks)
+            .where(tasks.c.user_id == owner_id, tasks.c.id.in_(list(task_ids)))
+            .values(
+                processed=True,
+                processed_at=now,
+                version=tasks.c.version + 1,
+                updated_at=now,
+            )
+            .returning(tasks.c.id)
+        )
+        return {TaskId(i) for i in (await execute(self._session, statement)).scalars()}

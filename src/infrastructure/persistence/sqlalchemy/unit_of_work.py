@@ -8,13 +8,26 @@ from typing import Any, NoReturn, Self, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.repositories import CategoryRepository, TaskRepository, UserRepository
+from domain.errors import TransientError, UnavailableError
+from domain.repositories import (
+    CategoryRepository,
+    JobRepository,
+    TaskRepository,
+    UserRepository,
+)
 from infrastructure.persistence.sqlalchemy.categories import SqlAlchemyCategoryRepository
 from infrastructure.persistence.sqlalchemy.errors import translate_error
+from infrastructure.persistence.sqlalchemy.jobs import SqlAlchemyJobRepository
 from infrastructure.persistence.sqlalchemy.tasks import SqlAlchemyTaskRepository
 from infrastructure.persistence.sqlalchemy.users import SqlAlchemyUserRepository
 
 logger = logging.getLogger(__name__)
+
+# The server reports these at COMMIT having rolled the transaction back: safe to retry.
+_ABORTED = frozenset({"40001", "40P01"})
+COMMIT_OUTCOME_UNKNOWN = (
+    "the database connection was lost while committing; the change may not be stored"
+)
 
 
 class _OutsideBlock:
@@ -39,6 +52,7 @@ class SqlAlchemyUnitOfWork:
     users: UserRepository
     categories: CategoryRepository
     tasks: TaskRepository
+    jobs: JobRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -47,7 +61,7 @@ class SqlAlchemyUnitOfWork:
 
     def _detach_repositories(self) -> None:
         outside = cast(Any, _OutsideBlock())
-        self.users, self.categories, self.tasks = outside, outside, outside
+        self.users, self.categories, self.tasks, self.jobs = outside, outside, outside, outside
 
     def _current(self) -> AsyncSession:
         if self._session is None:
@@ -63,6 +77,7 @@ class SqlAlchemyUnitOfWork:
         self.users = SqlAlchemyUserRepository(session)
         self.categories = SqlAlchemyCategoryRepository(session)
         self.tasks = SqlAlchemyTaskRepository(session)
+        self.jobs = SqlAlchemyJobRepository(session)
         return self
 
     async def __aexit__(
@@ -93,6 +108,12 @@ class SqlAlchemyUnitOfWork:
         try:
             await self._current().commit()
         except Exception as error:
+            translated = translate_error(error)
+            if isinstance(translated, TransientError) and translated.code not in _ABORTED:
+                # The connection went during COMMIT: the write may or may not be stored,
+                # so replaying the unit of work could apply it twice. Answer 503 instead.
+                logger.warning("commit outcome unknown (%s)", translated.code)
+                raise UnavailableError(COMMIT_OUTCOME_UNKNOWN) from error
             _raise_translated(error)
 
     async def rollback(self) -> None:

@@ -1,0 +1,67 @@
+"""The loop a worker runs: claim a job, work it, repeat until told to stop."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+
+from application.job_processing import JobProcessor, LeaseLostError
+from domain.errors import UnavailableError
+from domain.job import Job
+
+logger = logging.getLogger("tasklane.jobs")
+
+
+@dataclass(slots=True)
+class JobWorker:
+    """Works jobs one at a time until ``stop`` is set. On stop, the job in hand keeps
+    going for ``grace_s`` seconds; whatever is left then goes back to the queue.
+    """
+
+    processor: JobProcessor
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve the queue until ``stop`` is set."""
+        poll = self.processor.settings.poll_interval_s
+        while not stop.is_set():
+            try:
+                job = await self.processor.claim()
+            except UnavailableError as error:
+                logger.warning("cannot claim jobs: %s", error.detail)
+                await _sleep_unless(stop, poll * 4)
+                continue
+            if job is None:
+                await _sleep_unless(stop, poll)
+                continue
+            try:
+                await self.work(job, stop)
+            except UnavailableError as error:
+                # The lease runs out and the job is claimed again, here or elsewhere.
+                logger.warning("job %s left leased: %s", job.id, error.detail)
+
+    async def work(self, job: Job, stop: asyncio.Event) -> None:
+        """Take ``job`` to its end, or hand it back when stopping past the grace period."""
+        deadline: float | None = None
+        try:
+            while job.remaining:
+                if stop.is_set():
+                    deadline = deadline or time.monotonic() + self.processor.settings.grace_s
+                    if time.monotonic() >= deadline:
+                        await self.processor.release(job)
+                        logger.info("job %s released at %d/%d", job.id, job.processed, job.total)
+                        return
+                try:
+                    job = await self.processor.step(job)
+                except UnavailableError as error:
+                    # Keep the lease while it lasts; if it runs out, another worker resumes.
+                    logger.warning("job %s paused: %s", job.id, error.detail)
+                    await _sleep_unless(stop, self.processor.settings.poll_interval_s * 4)
+            await self.processor.finish(job)
+        except LeaseLostError:
+            logger.warning("job %s was taken over by another worker", job.id)
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

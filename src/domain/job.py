@@ -1,0 +1,73 @@
+"""The Job aggregate: a durable request to process some of a user's tasks.
+
+``processed`` counts the listed ids handled so far, skipped ones included, so a
+finished job has ``processed == total``; ``skipped`` names the ids that were not the
+owner's tasks (or did not exist) and were left untouched.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.errors import InvalidInputError
+from domain.ids import JobId, TaskId, UserId, is_storable_id
+
+MAX_JOB_TASKS = 1000
+
+
+class JobStatus(StrEnum):
+    """Where a job is in its life."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class NewJob:
+    """A job to enqueue: the distinct task ids, in the order first listed."""
+
+    owner_id: UserId
+    task_ids: tuple[TaskId, ...]
+
+    @classmethod
+    def listing(cls, owner_id: UserId, task_ids: Sequence[int]) -> "NewJob":
+        """Validate the list (1..1000 ids) and drop repeats, keeping first positions."""
+        if not 1 <= len(task_ids) <= MAX_JOB_TASKS:
+            raise InvalidInputError.for_field("task_ids", f"must list 1 to {MAX_JOB_TASKS} ids")
+        return cls(owner_id, tuple(TaskId(i) for i in dict.fromkeys(task_ids)))
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A stored job."""
+
+    id: JobId
+    owner_id: UserId
+    status: JobStatus
+    task_ids: tuple[TaskId, ...]
+    processed: int
+    skipped: tuple[TaskId, ...]
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+    # How many times a worker has claimed it: a job that keeps killing its workers
+    # must end some day.
+    attempts: int = 0
+
+    @property
+    def total(self) -> int:
+        """How many distinct ids the job lists."""
+        return len(self.task_ids)
+
+    @property
+    def remaining(self) -> tuple[TaskId, ...]:
+        """The ids not yet handled, in order."""
+        return self.task_ids[self.processed :]
+
+
+def storable_task_ids(task_ids: Sequence[TaskId]) -> list[TaskId]:
+    """The ids that could name a stored task at all; others are skipped unread."""
+    return [task_id for task_id in task_ids if is_storable_id(task_id)]

@@ -1,0 +1,117 @@
+"""In-memory jobs: the queue and its leases, with the SQL store's semantics."""
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from domain.ids import JobId, TaskId, UserId
+from domain.job import Job, JobStatus, NewJob
+from infrastructure.persistence.memory.store import StoredJob, utc_now
+from infrastructure.persistence.memory.transaction import InMemoryTransaction
+
+
+def _claimable(row: StoredJob, now: datetime) -> bool:
+    if row.job.status is JobStatus.QUEUED:
+        return True
+    expires = row.lease_expires_at
+    return row.job.status is JobStatus.RUNNING and expires is not None and expires < now
+
+
+class InMemoryJobRepository:
+    """Implements ``domain.repositories.JobRepository``. Units of work on one store run
+    one at a time, so a claim is exclusive without any locking of its own.
+    """
+
+    def __init__(self, transaction: InMemoryTransaction) -> None:
+        self._tx = transaction
+
+    async def add(self, job: NewJob) -> Job:
+        store = self._tx.store
+        stored = Job(
+            id=store.next_job_id(),
+            owner_id=job.owner_id,
+            status=JobStatus.QUEUED,
+            task_ids=tuple(job.task_ids),
+            processed=0,
+            skipped=(),
+            error=None,
+            created_at=utc_now(),
+            finished_at=None,
+            attempts=0,
+        )
+        self._tx.put(store.jobs, stored.id, StoredJob(stored))
+        return stored
+
+    async def get(self, owner_id: UserId, job_id: JobId) -> Job | None:
+        row = self._tx.store.jobs.get(job_id)
+        return row.job if row is not None and row.job.owner_id == owner_id else None
+
+    async def claim(self, worker: str, lease_s: float) -> Job | None:
+        store = self._tx.store
+        now = utc_now()
+        claimable = [row for row in store.jobs.values() if _claimable(row, now)]
+        if not claimable:
+            return None
+        row = min(claimable, key=lambda candidate: candidate.job.id)
+        job = replace(row.job, status=JobStatus.RUNNING, attempts=row.job.attempts + 1)
+        self._tx.put(store.jobs, job.id, StoredJob(job, worker, now + timedelta(seconds=lease_s)))
+        return job
+
+    async def advance(
+        self,
+        job_id: JobId,
+        worker: str,
+        handled: int,
+        skipped: Sequence[TaskId],
+        lease_s: float,
+        failure: str | None = None,
+    ) -> Job | None:
+        row = self._held(job_id, worker)
+        if row is None:
+            return None
+        current = row.job
+        error = current.error
+        if failure is not None:
+            error = failure if error is None else f"{error}; {failure}"
+        job = replace(
+            current,
+            processed=current.processed + handled,
+            skipped=current.skipped + tuple(skipped),
+            error=error,
+        )
+        lease = utc_now() + timedelta(seconds=lease_s)
+        self._tx.put(self._tx.store.jobs, job_id, StoredJob(job, worker, lease))
+        return job
+
+    async def finish(
+        self, job_id: JobId, worker: str, status: JobStatus, error: str | None = None
+    ) -> Job | None:
+        row = self._held(job_id, worker)
+        if row is None:
+            return None
+        job = replace(row.job, status=JobStatus(status), error=error, finished_at=utc_now())
+        self._tx.put(self._tx.store.jobs, job_id, StoredJob(job))
+        return job
+
+    async def release(self, job_id: JobId, worker: str) -> bool:
+        row = self._held(job_id, worker)
+        if row is None:
+            return False
+        self._tx.put(
+            self._tx.store.jobs,
+            job_id,
+            # A hand-back is no failed attempt: it must not count towards giving up.
+            StoredJob(
+                replace(row.job, status=JobStatus.QUEUED, attempts=max(0, row.job.attempts - 1))
+            ),
+        )
+        return True
+
+    def _held(self, job_id: JobId, worker: str) -> StoredJob | None:
+        """The job's row if ``worker`` holds it (running under its name), expired or not,
+        as the SQL predicate has it: until someone else claims it, the lease is still its.
+        """
+        row = self._tx.store.jobs.get(job_id)
+        if row is None or row.worker != worker or row.job.status is not JobStatus.RUNNING:
+            return None
+        return row

@@ -1,0 +1,166 @@
+"""Jobs stored with Core statements: every lease change is one conditional UPDATE."""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, cast, func, insert, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.ids import JobId, TaskId, UserId
+from domain.job import Job, JobStatus, NewJob
+from infrastructure.persistence.sqlalchemy.execution import execute
+from infrastructure.persistence.sqlalchemy.mapping import to_job
+from infrastructure.persistence.sqlalchemy.records import jobs
+
+# SQLite's JSON path for "after the last element" (3.31+), and how many values one
+# json_insert call may append: SQLite caps a function at 127 arguments by default.
+_SQLITE_ARRAY_END = "$[#]"
+_SQLITE_VALUES_PER_CALL = 60
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        jobs.c.status == JobStatus.QUEUED.value,
+        and_(jobs.c.status == JobStatus.RUNNING.value, jobs.c.lease_expires_at < now),
+    )
+
+
+def _held_by(job_id: JobId, worker: str) -> list[ColumnElement[bool]]:
+    return [
+        jobs.c.id == job_id,
+        jobs.c.worker == worker,
+        jobs.c.status == JobStatus.RUNNING.value,
+    ]
+
+
+def _appended(ids: Sequence[TaskId], *, dialect: str) -> ColumnElement[Any]:
+    """``skipped`` with ``ids`` appended, computed in the row itself (no read-modify-write)."""
+    if dialect == "postgresql":
+        return jobs.c.skipped.op("||")(cast(literal(list(ids), JSONB()), JSONB()))
+    appended: ColumnElement[Any] = jobs.c.skipped
+    for start in range(0, len(ids), _SQLITE_VALUES_PER_CALL):
+        pairs: list[Any] = []
+        for task_id in ids[start : start + _SQLITE_VALUES_PER_CALL]:
+            pairs += [_SQLITE_ARRAY_END, int(task_id)]
+        appended = func.json_insert(appended, *pairs)
+    return appended
+
+
+class SqlAlchemyJobRepository:
+    """``JobRepository`` on an ``AsyncSession``: the queue and its leases."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    async def add(self, job: NewJob) -> Job:
+        now = datetime.now(UTC)
+        statement = (
+            insert(jobs)
+            .values(
+                user_id=job.owner_id,
+                status=JobStatus.QUEUED.value,
+                task_ids=list(job.task_ids),
+                processed=0,
+                skipped=[],
+                attempts=0,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(*jobs.c)
+        )
+        return to_job((await execute(self._session, statement)).mappings().one())
+
+    async def get(self, owner_id: UserId, job_id: JobId) -> Job | None:
+        statement = select(jobs).where(jobs.c.id == job_id, jobs.c.user_id == owner_id)
+        return await self._one_or_none(statement)
+
+    async def claim(self, worker: str, lease_s: float) -> Job | None:
+        now = datetime.now(UTC)
+        oldest = select(jobs.c.id).where(_claimable(now)).order_by(jobs.c.id).limit(1)
+        if self._dialect() == "postgresql":
+            # Concurrent claimers pass over each other's rows instead of queueing on them.
+            oldest = oldest.with_for_update(skip_locked=True)
+        statement = (
+            update(jobs)
+            # Checked again in the UPDATE: under READ COMMITTED the row may have been
+            # claimed and committed by another worker since the subquery's snapshot.
+            .where(jobs.c.id == oldest.scalar_subquery(), _claimable(now))
+            .values(
+                status=JobStatus.RUNNING.value,
+                worker=worker,
+                lease_expires_at=now + timedelta(seconds=lease_s),
+                attempts=jobs.c.attempts + 1,
+                updated_at=now,
+            )
+            .returning(*jobs.c)
+        )
+        return await self._one_or_none(statement)
+
+    async def advance(
+        self,
+        job_id: JobId,
+        worker: str,
+        handled: int,
+        skipped: Sequence[TaskId],
+        lease_s: float,
+        failure: str | None = None,
+    ) -> Job | None:
+        now = datetime.now(UTC)
+        values: dict[str, Any] = {
+            "processed": jobs.c.processed + handled,
+            "lease_expires_at": now + timedelta(seconds=lease_s),
+            "updated_at": now,
+        }
+        if skipped:
+            values["skipped"] = _appended(skipped, dialect=self._dialect())
+        if failure is not None:
+            # NULL || '; ' is NULL, so the first failure comes without a separator.
+            values["error"] = func.coalesce(jobs.c.error + "; ", "") + failure
+        statement = (
+            update(jobs).where(*_held_by(job_id, worker)).values(**values).returning(*jobs.c)
+        )
+        return await self._one_or_none(statement)
+
+    async def finish(
+        self, job_id: JobId, worker: str, status: JobStatus, error: str | None = None
+    ) -> Job | None:
+        now = datetime.now(UTC)
+        statement = (
+            update(jobs)
+            .where(*_held_by(job_id, worker))
+            .values(
+                status=JobStatus(status).value,
+                error=error,
+                worker=None,
+                lease_expires_at=None,
+                finished_at=now,
+                updated_at=now,
+            )
+            .returning(*jobs.c)
+        )
+        return await self._one_or_none(statement)
+
+    async def release(self, job_id: JobId, worker: str) -> bool:
+        statement = (
+            update(jobs)
+            .where(*_held_by(job_id, worker))
+            .values(
+                status=JobStatus.QUEUED.value,
+                worker=None,
+                lease_expires_at=None,
+                # A hand-back is no failed attempt: it must not count towards giving up.
+                attempts=jobs.c.attempts - 1,
+                updated_at=datetime.now(UTC),
+            )
+            .returning(jobs.c.id)
+        )
+        return (await execute(self._session, statement)).scalar_one_or_none() is not None
+
+    async def _one_or_none(self, statement: Any) -> Job | None:
+        row = (await execute(self._session, statement)).mappings().one_or_none()
+        return None if row is None else to_job(row)
