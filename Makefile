@@ -19,7 +19,7 @@ LITESTAR := $(RUN) litestar --app $(APP)
 	.tools/bin/pip install --quiet uv
 
 .venv/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	touch $@
 
 install: .venv/.installed

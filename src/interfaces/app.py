@@ -9,6 +9,7 @@ from litestar.logging import LoggingConfig
 from litestar.plugins import PluginProtocol
 
 from application.ports import DatabaseProbe
+from application.runner import UseCaseRunner
 from domain.unit_of_work import UnitOfWork
 from infrastructure.security import Argon2PasswordHasher, JwtTokenService
 from infrastructure.settings import Settings
@@ -17,6 +18,7 @@ from interfaces.http.dependencies import Services, dependencies
 from interfaces.http.errors import exception_handlers
 from interfaces.http.openapi import openapi_config
 from interfaces.http.request_id import add_request_id
+from interfaces.workers import JobWorkers
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -27,8 +29,8 @@ class Persistence:
 
     unit_of_work_factory: Callable[[], UnitOfWork]
     probe: DatabaseProbe
+    close: Callable[[], Awaitable[None]]
     plugins: list[PluginProtocol] = field(default_factory=list)
-    on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
 def create_app(
@@ -45,8 +47,10 @@ def create_app(
     persistence = (
         memory_persistence() if settings.persistence == "memory" else sql_persistence(settings)
     )
+    uow_factory = unit_of_work_factory or persistence.unit_of_work_factory
+    workers = JobWorkers(uow_factory, settings.jobs, settings.retry, close=persistence.close)
     services = Services(
-        unit_of_work_factory=unit_of_work_factory or persistence.unit_of_work_factory,
+        run=UseCaseRunner(uow_factory, settings.retry),
         hasher=Argon2PasswordHasher(settings.argon2_time_cost, settings.argon2_memory_kib),
         tokens=JwtTokenService(
             settings.jwt_secret, settings.jwt_algorithm, settings.jwt_ttl_seconds
@@ -58,8 +62,9 @@ def create_app(
         dependencies=dependencies(services),
         exception_handlers=exception_handlers(),
         before_send=[add_request_id],
-        plugins=persistence.plugins,
-        on_shutdown=persistence.on_shutdown,
+        # Workers last: they start after the database plugin and stop before it.
+        plugins=[*persistence.plugins, workers],
+        on_shutdown=[persistence.close],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=openapi_config(_version()),
         logging_config=LoggingConfig(
@@ -79,7 +84,11 @@ def memory_persistence() -> Persistence:
     )
 
     store = InMemoryStore()
-    return Persistence(lambda: InMemoryUnitOfWork(store), InMemoryDatabaseProbe())
+
+    async def close() -> None:
+        """Nothing to release: the store lives and dies with the process."""
+
+    return Persistence(lambda: InMemoryUnitOfWork(store), InMemoryDatabaseProbe(), close)
 
 
 def sql_persistence(settings: Settings) -> Persistence:
@@ -106,9 +115,9 @@ def sql_persistence(settings: Settings) -> Persistence:
     return Persistence(
         lambda: SqlAlchemyUnitOfWork(session_factory),
         SqlAlchemyDatabaseProbe(engine),
+        dispose_engine,
         # The plugin is what makes `litestar database upgrade` work.
         plugins=[SQLAlchemyPlugin(config=sqlalchemy_config(settings, engine))],
-        on_shutdown=[dispose_engine],
     )
 
 

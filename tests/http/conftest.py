@@ -7,13 +7,20 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from application.job_processing import JobSettings
 from domain.unit_of_work import UnitOfWork
 from infrastructure.settings import Settings
 from interfaces.app import create_app
 from tests.http.support import Api
 from tests.support.asgi import serving
 
-FAST = Settings(persistence="memory", argon2_time_cost=1, argon2_memory_kib=8, log_level="WARNING")
+FAST = Settings(
+    persistence="memory",
+    argon2_time_cost=1,
+    argon2_memory_kib=8,
+    log_level="WARNING",
+    jobs=JobSettings(poll_interval_s=0.02, grace_s=1.0),
+)
 
 
 @pytest.fixture

@@ -1,15 +1,14 @@
 """Dependency names and providers: what the composition root hands to the handlers."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from litestar.di import Provide
 
 from application.ports import DatabaseProbe, PasswordHasher, TokenService
-from domain.unit_of_work import UnitOfWork
+from application.runner import UseCaseRunner
 from interfaces.http.auth import provide_user_id
 
-UOW = "uow"
+RUN = "run"
 HASHER = "hasher"
 TOKENS = "tokens"
 PROBE = "probe"
@@ -20,20 +19,19 @@ USER_ID = "user_id"
 class Services:
     """The adapters the composition root chose."""
 
-    unit_of_work_factory: Callable[[], UnitOfWork]
+    run: UseCaseRunner
     hasher: PasswordHasher
     tokens: TokenService
     probe: DatabaseProbe
 
 
 def dependencies(services: Services) -> dict[str, Provide]:
-    """Providers: a fresh unit of work per request (the use case enters it), the shared
+    """Providers: the use-case runner (a fresh unit of work per attempt), the shared
     services, and the current user's id for the handlers that ask for it.
     """
-    factory = services.unit_of_work_factory
 
-    def provide_uow() -> UnitOfWork:
-        return factory()
+    def provide_run() -> UseCaseRunner:
+        return services.run
 
     def provide_hasher() -> PasswordHasher:
         return services.hasher
@@ -45,7 +43,7 @@ def dependencies(services: Services) -> dict[str, Provide]:
         return services.probe
 
     return {
-        UOW: Provide(provide_uow, sync_to_thread=False),
+        RUN: Provide(provide_run, sync_to_thread=False),
         HASHER: Provide(provide_hasher, sync_to_thread=False),
         TOKENS: Provide(provide_tokens, sync_to_thread=False),
         PROBE: Provide(provide_probe, sync_to_thread=False),

@@ -4,12 +4,12 @@ from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
 from application.ports import DatabaseProbe, PasswordHasher, TokenService
+from application.runner import UseCaseRunner
 from domain.ids import UserId
-from domain.unit_of_work import UnitOfWork
 
 # Parameter types for handlers. Validation is skipped: Protocols cannot be checked with
 # isinstance, and these values come from our own providers.
-UnitOfWorkDep = NamedDependency[SkipValidation[UnitOfWork]]
+RunDep = NamedDependency[SkipValidation[UseCaseRunner]]
 PasswordHasherDep = NamedDependency[SkipValidation[PasswordHasher]]
 TokenServiceDep = NamedDependency[SkipValidation[TokenService]]
 DatabaseProbeDep = NamedDependency[SkipValidation[DatabaseProbe]]

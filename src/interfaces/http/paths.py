@@ -1,7 +1,7 @@
 """Path ids: only a positive signed 64-bit integer can name a stored resource."""
 
 from domain.errors import NotFoundError
-from domain.ids import CategoryId, TaskId, is_storable_id
+from domain.ids import CategoryId, JobId, TaskId, is_storable_id
 
 
 def task_id(value: int) -> TaskId:
@@ -16,3 +16,10 @@ def category_id(value: int) -> CategoryId:
     if not is_storable_id(value):
         raise NotFoundError("category not found")
     return CategoryId(value)
+
+
+def job_id(value: int) -> JobId:
+    """The id as a ``JobId``; 404 when it cannot name a job."""
+    if not is_storable_id(value):
+        raise NotFoundError("job not found")
+    return JobId(value)

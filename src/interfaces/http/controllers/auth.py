@@ -7,8 +7,8 @@ from application.use_cases import auth
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.markers import (
     PasswordHasherDep,
+    RunDep,
     TokenServiceDep,
-    UnitOfWorkDep,
     UserIdDep,
 )
 from interfaces.http.openapi import BEARER, json_body
@@ -28,26 +28,26 @@ class AuthController(Controller):
     async def register(
         self,
         body: RawBody,
-        uow: UnitOfWorkDep,
+        run: RunDep,
         hasher: PasswordHasherDep,
     ) -> UserResponse:
         """Create an account; 409 when the e-mail is taken in any letter case."""
-        user = await auth.register(uow, hasher, _register.decode(body).to_command())
+        user = await run(auth.register, hasher, _register.decode(body).to_command())
         return UserResponse.of(user)
 
     @post("/login", status_code=200, operation_class=json_body(LoginRequest))
     async def login(
         self,
         body: RawBody,
-        uow: UnitOfWorkDep,
+        run: RunDep,
         hasher: PasswordHasherDep,
         tokens: TokenServiceDep,
     ) -> TokenResponse:
         """Exchange credentials for a bearer token; 401 for any mismatch."""
-        token = await auth.log_in(uow, hasher, tokens, _login.decode(body).to_command())
+        token = await run(auth.log_in, hasher, tokens, _login.decode(body).to_command())
         return TokenResponse.of(token)
 
     @get("/me", security=BEARER)
-    async def me(self, uow: UnitOfWorkDep, user_id: UserIdDep) -> UserResponse:
+    async def me(self, run: RunDep, user_id: UserIdDep) -> UserResponse:
         """The user the token names."""
-        return UserResponse.of(await auth.current_user(uow, user_id))
+        return UserResponse.of(await run(auth.current_user, user_id))

@@ -13,7 +13,7 @@ from domain.task_query import PageWindow, TaskQuery, TaskSort
 from interfaces.http import paths
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.etags import etag, expected_version
-from interfaces.http.markers import UnitOfWorkDep, UserIdDep
+from interfaces.http.markers import RunDep, UserIdDep
 from interfaces.http.openapi import BEARER, json_body
 from interfaces.http.queries import DEFAULT_LIMIT, Limit, Offset
 from interfaces.http.schemas.tasks import (
@@ -44,10 +44,10 @@ class TaskController(Controller):
 
     @post("/", operation_class=json_body(TaskCreateRequest))
     async def create_task(
-        self, body: RawBody, uow: UnitOfWorkDep, user_id: UserIdDep
+        self, body: RawBody, run: RunDep, user_id: UserIdDep
     ) -> Response[TaskResponse]:
         """Create a task (and its inline ``category`` in the same transaction)."""
-        task = await tasks.create_task(uow, user_id, _create.decode(body).to_command())
+        task = await run(tasks.create_task, user_id, _create.decode(body).to_command())
         response = _tagged(task, 201)
         response.headers["Location"] = f"/tasks/{task.id}"
         return response
@@ -55,7 +55,7 @@ class TaskController(Controller):
     @get("/")
     async def list_tasks(
         self,
-        uow: UnitOfWorkDep,
+        run: RunDep,
         user_id: UserIdDep,
         completed: FromQuery[bool | None] = None,
         category_id: FromQuery[int | None] = None,
@@ -81,21 +81,21 @@ class TaskController(Controller):
             sort=sort,
             window=window,
         )
-        return TaskPageResponse.of(await tasks.list_tasks(uow, query))
+        return TaskPageResponse.of(await run(tasks.list_tasks, query))
 
     @get("/{task_id:int}")
     async def get_task(
-        self, task_id: FromPath[int], uow: UnitOfWorkDep, user_id: UserIdDep
+        self, task_id: FromPath[int], run: RunDep, user_id: UserIdDep
     ) -> Response[TaskResponse]:
         """One task, its version as ``ETag``."""
-        return _tagged(await tasks.get_task(uow, user_id, paths.task_id(task_id)))
+        return _tagged(await run(tasks.get_task, user_id, paths.task_id(task_id)))
 
     @patch("/{task_id:int}", operation_class=json_body(TaskUpdateRequest))
     async def update_task(
         self,
         task_id: FromPath[int],
         body: RawBody,
-        uow: UnitOfWorkDep,
+        run: RunDep,
         user_id: UserIdDep,
         if_match: IfMatch = None,
     ) -> Response[TaskResponse]:
@@ -103,16 +103,16 @@ class TaskController(Controller):
         target = paths.task_id(task_id)
         changes = _update.decode(body).to_changes()
         version = expected_version(if_match)
-        return _tagged(await tasks.update_task(uow, user_id, target, changes, version))
+        return _tagged(await run(tasks.update_task, user_id, target, changes, version))
 
     @delete("/{task_id:int}")
     async def delete_task(
         self,
         task_id: FromPath[int],
-        uow: UnitOfWorkDep,
+        run: RunDep,
         user_id: UserIdDep,
         if_match: IfMatch = None,
     ) -> None:
         """Delete a task; with ``If-Match`` only at that version (else 412)."""
         target = paths.task_id(task_id)
-        await tasks.delete_task(uow, user_id, target, expected_version(if_match))
+        await run(tasks.delete_task, user_id, target, expected_version(if_match))

@@ -1,0 +1,36 @@
+"""Background processing: accepting jobs and reporting on them."""
+
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, RawBody
+
+from application.use_cases import jobs
+from interfaces.http import paths
+from interfaces.http.bodies import StrictDecoder
+from interfaces.http.markers import RunDep, UserIdDep
+from interfaces.http.openapi import BEARER, json_body
+from interfaces.http.schemas.jobs import JobResponse, ProcessRequest
+
+_process = StrictDecoder(ProcessRequest)
+
+
+class JobController(Controller):
+    """``/tasks/process`` and ``/jobs``: others' jobs are 404."""
+
+    tags = ["jobs"]
+    security = BEARER
+
+    @post("/tasks/process", status_code=202, operation_class=json_body(ProcessRequest))
+    async def process_tasks(
+        self, body: RawBody, run: RunDep, user_id: UserIdDep
+    ) -> Response[JobResponse]:
+        """Queue a job that marks the listed tasks processed; it is stored before 202."""
+        task_ids = _process.decode(body).task_ids
+        job = await run(jobs.submit_processing, user_id, task_ids)
+        return Response(
+            JobResponse.of(job), status_code=202, headers={"Location": f"/jobs/{job.id}"}
+        )
+
+    @get("/jobs/{job_id:int}")
+    async def get_job(self, job_id: FromPath[int], run: RunDep, user_id: UserIdDep) -> JobResponse:
+        """A job's status and progress."""
+        return JobResponse.of(await run(jobs.get_job, user_id, paths.job_id(job_id)))

@@ -1,0 +1,102 @@
+"""Job workers as part of a process: inside the web app, or alone (``litestar jobs worker``)."""
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+import click
+from litestar import Litestar
+from litestar.cli._utils import LitestarGroup
+from litestar.config.app import AppConfig
+from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
+
+from application.job_processing import JobProcessor, JobSettings
+from application.job_worker import JobWorker
+from application.retry import RetryPolicy
+from domain.unit_of_work import UnitOfWork
+
+logger = logging.getLogger("tasklane.jobs")
+
+
+class JobWorkers(InitPluginProtocol, CLIPluginProtocol):
+    """Starts ``settings.workers`` workers with the app and stops them gracefully before the
+    database goes; adds ``litestar jobs worker`` to run workers without the web app.
+    """
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        settings: JobSettings,
+        retry: RetryPolicy,
+        close: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._settings = settings
+        self._retry = retry
+        self._close = close
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        # Registered by a plugin listed after the database plugin, this lifespan is
+        # entered after the engine's and left before it: workers stop while it is up.
+        if self._settings.workers > 0:
+            app_config.lifespan.append(self._lifespan)
+        return app_config
+
+    def on_cli_init(self, cli: click.Group) -> None:
+        @click.group(cls=LitestarGroup, name="jobs")
+        def jobs() -> None:
+            """Background jobs."""
+
+        @jobs.command(name="worker")  # type: ignore[untyped-decorator]
+        @click.option("--count", type=int, default=1, show_default=True, help="Workers to run.")
+        def worker(count: int) -> None:
+            """Work the job queue until SIGINT or SIGTERM, then stop gracefully."""
+            asyncio.run(self.serve(count))
+
+        cli.add_command(jobs)
+
+    def _lifespan(self, _app: Litestar) -> AbstractAsyncContextManager[None]:
+        return self.running(self._settings.workers)
+
+    @asynccontextmanager
+    async def running(self, count: int) -> AsyncIterator[None]:
+        """``count`` workers for the duration of the block; on exit each finishes its job
+        within the grace period or hands it back to the queue.
+        """
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(self._worker().run(stop)) for _ in range(count)]
+        try:
+            yield
+        finally:
+            stop.set()
+            # Beyond the grace period a worker is stuck in the database: cancelling rolls
+            # its batch back, and its lease lets another worker resume the job.
+            _done, pending = await asyncio.wait(tasks, timeout=self._settings.grace_s + 5)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def serve(self, count: int) -> None:
+        """Run ``count`` workers until the process is told to stop."""
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        logger.info("%d job worker(s) started", count)
+        try:
+            async with self.running(count):
+                await stop.wait()
+        finally:
+            if self._close is not None:
+                await self._close()
+        logger.info("job workers stopped")
+
+    def _worker(self) -> JobWorker:
+        name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        processor = JobProcessor(self._uow_factory, name, self._settings, self._retry)
+        return JobWorker(processor)
