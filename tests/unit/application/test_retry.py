@@ -1,0 +1,89 @@
+"""The retry policy and the use-case runner: what is retried, how often, how long."""
+
+import time
+
+import pytest
+
+from application.retry import RetryPolicy
+from application.runner import UseCaseRunner
+from domain.errors import ConflictError, TransientError, UnavailableError
+from domain.unit_of_work import UnitOfWork
+from infrastructure.persistence.memory import InMemoryStore, InMemoryUnitOfWork
+
+pytestmark = pytest.mark.asyncio
+
+QUICK = RetryPolicy(attempts=4, base_delay_s=0.001, max_delay_s=0.002, budget_s=1.0)
+
+
+class Flaky:
+    """Fails with ``error`` the first ``failures`` calls, then answers ``"done"``."""
+
+    def __init__(self, failures: int, error: Exception) -> None:
+        self.calls = 0
+        self._failures = failures
+        self._error = error
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        if self.calls <= self._failures:
+            raise self._error
+        return "done"
+
+
+async def test_transient_failures_are_retried_until_success() -> None:
+    flaky = Flaky(3, TransientError("serialization failure", code="40001"))
+    assert await QUICK.run(flaky) == "done"
+    assert flaky.calls == 4
+
+
+async def test_attempts_are_bounded_and_end_as_unavailable() -> None:
+    flaky = Flaky(10, TransientError("connection lost", code="08006"))
+    with pytest.raises(UnavailableError) as raised:
+        await QUICK.run(flaky)
+    assert not isinstance(raised.value, TransientError)
+    assert flaky.calls == 4
+
+
+async def test_the_time_budget_stops_retries_early() -> None:
+    slow = RetryPolicy(attempts=100, base_delay_s=0.05, max_delay_s=0.05, budget_s=0.2)
+    flaky = Flaky(1000, TransientError("deadlock", code="40P01"))
+    started = time.monotonic()
+    with pytest.raises(UnavailableError):
+        await slow.run(flaky)
+    assert time.monotonic() - started < 0.3
+    assert flaky.calls < 100
+
+
+@pytest.mark.parametrize(
+    "error", [ConflictError("taken"), UnavailableError("pool exhausted"), ValueError("bug")]
+)
+async def test_permanent_errors_are_never_retried(error: Exception) -> None:
+    flaky = Flaky(1, error)
+    with pytest.raises(type(error)):
+        await QUICK.run(flaky)
+    assert flaky.calls == 1
+
+
+async def test_retries_are_logged_with_the_code(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="tasklane.retry")
+    await QUICK.run(Flaky(1, TransientError("serialization failure", code="40001")))
+    assert any("40001" in record.getMessage() for record in caplog.records)
+
+
+async def test_the_runner_gives_every_attempt_a_fresh_unit_of_work() -> None:
+    store = InMemoryStore()
+    made: list[UnitOfWork] = []
+
+    def factory() -> UnitOfWork:
+        made.append(InMemoryUnitOfWork(store))
+        return made[-1]
+
+    async def use_case(uow: UnitOfWork, answer: str) -> str:
+        if len(made) < 3:
+            raise TransientError("lost", code="57P01")
+        return answer
+
+    run = UseCaseRunner(factory, QUICK)
+    assert await run(use_case, "ok") == "ok"
+    assert len(made) == 3
+    assert len(set(map(id, made))) == 3
