@@ -12,7 +12,7 @@ endif
 RUN := $(UV) run --frozen --no-sync
 LITESTAR := $(RUN) litestar --app $(APP)
 
-.PHONY: install run migrate serve test lint format unit bench clean
+.PHONY: install run migrate serve worker test lint format unit bench clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -36,20 +36,28 @@ serve: install
 
 run: migrate serve
 
+worker: install
+	$(LITESTAR) jobs worker --count $(or $(JOB_WORKERS),1)
+
 lint: install
-	$(RUN) ruff check src tests
-	$(RUN) ruff format --check src tests
+	$(RUN) ruff check src tests bench
+	$(RUN) ruff format --check src tests bench
 	$(RUN) mypy
 	$(RUN) lint-imports
 
 format: install
-	$(RUN) ruff format src tests
-	$(RUN) ruff check --fix src tests
+	$(RUN) ruff format src tests bench
+	$(RUN) ruff check --fix src tests bench
 
 unit: install
 	$(RUN) pytest -q
 
 test: lint unit
+
+# The hot paths over real HTTP on PostgreSQL; figures to compare runs, not a test.
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(RUN) python -m bench.run
 
 clean:
 	rm -rf .venv .tools .mypy_cache .pytest_cache .ruff_cache

@@ -4,13 +4,15 @@ Written by hand rather than with Litestar's ``JWTAuth``: the contract wants the 
 case-insensitive, and a dependency applies exactly to the handlers that ask for it.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request
 
+from application.ports import TokenService
+from application.runner import UseCaseRunner
 from domain.errors import AuthenticationError
-from domain.ids import UserId
-from interfaces.http.markers import TokenServiceDep
+from interfaces.http.caller import Caller
 
 MISSING = "send Authorization: Bearer <access_token>"
 
@@ -24,6 +26,15 @@ def bearer_token(authorization: str | None) -> str:
     return token
 
 
-def provide_user_id(request: Request[Any, Any, Any], tokens: TokenServiceDep) -> UserId:
-    """Dependency: the caller's user id; 401 for a missing or invalid token."""
-    return tokens.verify(bearer_token(request.headers.get("authorization")))
+def caller_provider(
+    tokens: TokenService, run: UseCaseRunner
+) -> Callable[[Request[Any, Any, Any]], Caller]:
+    """The dependency of the authenticated routes: the caller named by a valid bearer
+    token (401 otherwise). Its services are bound here, so Litestar resolves a single
+    dependency per request.
+    """
+
+    def provide_caller(request: Request[Any, Any, Any]) -> Caller:
+        return Caller(tokens.verify(bearer_token(request.headers.get("authorization"))), run)
+
+    return provide_caller

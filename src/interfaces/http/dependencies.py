@@ -6,13 +6,13 @@ from litestar.di import Provide
 
 from application.ports import DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
-from interfaces.http.auth import provide_user_id
+from interfaces.http.auth import caller_provider
 
 RUN = "run"
 HASHER = "hasher"
 TOKENS = "tokens"
 PROBE = "probe"
-USER_ID = "user_id"
+CALLER = "me"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,5 +47,5 @@ def dependencies(services: Services) -> dict[str, Provide]:
         HASHER: Provide(provide_hasher, sync_to_thread=False),
         TOKENS: Provide(provide_tokens, sync_to_thread=False),
         PROBE: Provide(provide_probe, sync_to_thread=False),
-        USER_ID: Provide(provide_user_id, sync_to_thread=False),
+        CALLER: Provide(caller_provider(services.tokens, services.run), sync_to_thread=False),
     }

@@ -5,7 +5,7 @@ from litestar.params import SkipValidation
 
 from application.ports import DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
-from domain.ids import UserId
+from interfaces.http.caller import Caller
 
 # Parameter types for handlers. Validation is skipped: Protocols cannot be checked with
 # isinstance, and these values come from our own providers.
@@ -13,4 +13,4 @@ RunDep = NamedDependency[SkipValidation[UseCaseRunner]]
 PasswordHasherDep = NamedDependency[SkipValidation[PasswordHasher]]
 TokenServiceDep = NamedDependency[SkipValidation[TokenService]]
 DatabaseProbeDep = NamedDependency[SkipValidation[DatabaseProbe]]
-UserIdDep = NamedDependency[SkipValidation[UserId]]
+CallerDep = NamedDependency[SkipValidation[Caller]]

@@ -12,7 +12,7 @@ from litestar.types import Message, Scope
 HEADER = b"x-request-id"
 _STATE_KEY = "tasklane_request_id"
 # Echoed into our headers and logs, so only a short, plain token is trusted.
-_SANE = re.compile(rb"^[A-Za-z0-9._:+/=-]{1,128}$")
+_SANE = re.compile(rb"[A-Za-z0-9._:+/=-]{1,128}")
 
 
 def request_id_of(scope: Scope) -> str:
@@ -21,7 +21,7 @@ def request_id_of(scope: Scope) -> str:
     request_id: str | None = state.get(_STATE_KEY)
     if request_id is None:
         sent = next((value for name, value in scope.get("headers", ()) if name == HEADER), b"")
-        request_id = sent.decode("ascii") if _SANE.match(sent) else uuid4().hex
+        request_id = sent.decode("ascii") if _SANE.fullmatch(sent) else uuid4().hex
         state[_STATE_KEY] = request_id
     return request_id
 

@@ -57,3 +57,21 @@ def _claims(**overrides: object) -> dict[str, object]:
 def test_bad_tokens_are_refused(tokens: JwtTokenService, token: str) -> None:
     with pytest.raises(AuthenticationError):
         tokens.verify(token)
+
+
+def test_a_token_checked_once_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    tokens = JwtTokenService(SECRET, "HS256", ttl_seconds=60)
+    user_id = UserId(uuid4())
+    issued = tokens.issue(user_id)
+    assert tokens.verify(issued.token) == user_id
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    with pytest.raises(AuthenticationError):
+        tokens.verify(issued.token)
+
+
+def test_a_refused_token_stays_refused(tokens: JwtTokenService) -> None:
+    forged = _forge(_claims(), key=OTHER_SECRET)
+    for _ in range(2):
+        with pytest.raises(AuthenticationError):
+            tokens.verify(forged)

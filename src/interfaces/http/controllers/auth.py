@@ -6,10 +6,10 @@ from litestar.params import RawBody
 from application.use_cases import auth
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.markers import (
+    CallerDep,
     PasswordHasherDep,
     RunDep,
     TokenServiceDep,
-    UserIdDep,
 )
 from interfaces.http.openapi import BEARER, json_body
 from interfaces.http.schemas.auth import LoginRequest, RegisterRequest, TokenResponse, UserResponse
@@ -48,6 +48,6 @@ class AuthController(Controller):
         return TokenResponse.of(token)
 
     @get("/me", security=BEARER)
-    async def me(self, run: RunDep, user_id: UserIdDep) -> UserResponse:
+    async def me(self, me: CallerDep) -> UserResponse:
         """The user the token names."""
-        return UserResponse.of(await run(auth.current_user, user_id))
+        return UserResponse.of(await me.run(auth.current_user, me.id))

@@ -7,7 +7,7 @@ from application.use_cases.bulk import BulkItem, bulk_create_tasks
 from domain.errors import InvalidInputError
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.errors import status_of
-from interfaces.http.markers import RunDep, UserIdDep
+from interfaces.http.markers import CallerDep
 from interfaces.http.openapi import BEARER, json_body
 from interfaces.http.schemas.tasks import (
     BulkCreateRequest,
@@ -45,14 +45,13 @@ class BulkController(Controller):
     async def bulk_create(
         self,
         body: RawBody,
-        run: RunDep,
-        user_id: UserIdDep,
+        me: CallerDep,
         atomic: FromQuery[bool] = False,
     ) -> BulkCreateResponse:
         """Create up to 1000 tasks. ``atomic=false``: each item alone, failures reported by
         index; ``atomic=true``: the first failure fails the request and nothing is created.
         """
-        outcome = await run(bulk_create_tasks, user_id, decode_items(body), atomic=atomic)
+        outcome = await me.run(bulk_create_tasks, me.id, decode_items(body), atomic=atomic)
         errors = [
             BulkItemError(failure.index, status_of(failure.cause), failure.cause.detail)
             for failure in outcome.errors

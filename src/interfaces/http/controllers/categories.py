@@ -7,7 +7,7 @@ from application.use_cases import categories
 from domain.task_query import PageWindow
 from interfaces.http import paths
 from interfaces.http.bodies import StrictDecoder
-from interfaces.http.markers import RunDep, UserIdDep
+from interfaces.http.markers import CallerDep
 from interfaces.http.openapi import BEARER, json_body
 from interfaces.http.queries import DEFAULT_LIMIT, Limit, Offset
 from interfaces.http.schemas.categories import (
@@ -29,34 +29,30 @@ class CategoryController(Controller):
     security = BEARER
 
     @post("/", operation_class=json_body(CategoryCreateRequest))
-    async def create_category(
-        self, body: RawBody, run: RunDep, user_id: UserIdDep
-    ) -> CategoryResponse:
+    async def create_category(self, body: RawBody, me: CallerDep) -> CategoryResponse:
         """Create a category; 409 when the name is taken in any letter case."""
         command = _create.decode(body).to_command()
-        return CategoryResponse.of(await run(categories.create_category, user_id, command))
+        return CategoryResponse.of(await me.run(categories.create_category, me.id, command))
 
     @get("/")
     async def list_categories(
         self,
-        run: RunDep,
-        user_id: UserIdDep,
+        me: CallerDep,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> CategoryPageResponse:
         """A page of the caller's categories in creation order."""
-        page = await run(categories.list_categories, user_id, PageWindow(limit, offset))
+        page = await me.run(categories.list_categories, me.id, PageWindow(limit, offset))
         return CategoryPageResponse.of(page)
 
     @get("/{category_id:int}")
     async def get_category(
         self,
         category_id: FromPath[int],
-        run: RunDep,
-        user_id: UserIdDep,
+        me: CallerDep,
     ) -> CategoryResponse:
         """One category."""
-        category = await run(categories.get_category, user_id, paths.category_id(category_id))
+        category = await me.run(categories.get_category, me.id, paths.category_id(category_id))
         return CategoryResponse.of(category)
 
     @patch("/{category_id:int}", operation_class=json_body(CategoryUpdateRequest))
@@ -64,21 +60,19 @@ class CategoryController(Controller):
         self,
         category_id: FromPath[int],
         body: RawBody,
-        run: RunDep,
-        user_id: UserIdDep,
+        me: CallerDep,
     ) -> CategoryResponse:
         """Rename or recolour a category."""
         target = paths.category_id(category_id)
         changes = _update.decode(body).to_changes()
-        category = await run(categories.update_category, user_id, target, changes)
+        category = await me.run(categories.update_category, me.id, target, changes)
         return CategoryResponse.of(category)
 
     @delete("/{category_id:int}")
     async def delete_category(
         self,
         category_id: FromPath[int],
-        run: RunDep,
-        user_id: UserIdDep,
+        me: CallerDep,
     ) -> None:
         """Delete a category; its tasks stay, with ``category_id`` null."""
-        await run(categories.delete_category, user_id, paths.category_id(category_id))
+        await me.run(categories.delete_category, me.id, paths.category_id(category_id))

@@ -6,7 +6,7 @@ from litestar.params import FromPath, RawBody
 from application.use_cases import jobs
 from interfaces.http import paths
 from interfaces.http.bodies import StrictDecoder
-from interfaces.http.markers import RunDep, UserIdDep
+from interfaces.http.markers import CallerDep
 from interfaces.http.openapi import BEARER, json_body
 from interfaces.http.schemas.jobs import JobResponse, ProcessRequest
 
@@ -20,17 +20,15 @@ class JobController(Controller):
     security = BEARER
 
     @post("/tasks/process", status_code=202, operation_class=json_body(ProcessRequest))
-    async def process_tasks(
-        self, body: RawBody, run: RunDep, user_id: UserIdDep
-    ) -> Response[JobResponse]:
+    async def process_tasks(self, body: RawBody, me: CallerDep) -> Response[JobResponse]:
         """Queue a job that marks the listed tasks processed; it is stored before 202."""
         task_ids = _process.decode(body).task_ids
-        job = await run(jobs.submit_processing, user_id, task_ids)
+        job = await me.run(jobs.submit_processing, me.id, task_ids)
         return Response(
             JobResponse.of(job), status_code=202, headers={"Location": f"/jobs/{job.id}"}
         )
 
     @get("/jobs/{job_id:int}")
-    async def get_job(self, job_id: FromPath[int], run: RunDep, user_id: UserIdDep) -> JobResponse:
+    async def get_job(self, job_id: FromPath[int], me: CallerDep) -> JobResponse:
         """A job's status and progress."""
-        return JobResponse.of(await run(jobs.get_job, user_id, paths.job_id(job_id)))
+        return JobResponse.of(await me.run(jobs.get_job, me.id, paths.job_id(job_id)))

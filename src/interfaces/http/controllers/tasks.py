@@ -13,7 +13,7 @@ from domain.task_query import PageWindow, TaskQuery, TaskSort
 from interfaces.http import paths
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.etags import etag, expected_version
-from interfaces.http.markers import RunDep, UserIdDep
+from interfaces.http.markers import CallerDep
 from interfaces.http.openapi import BEARER, json_body
 from interfaces.http.queries import DEFAULT_LIMIT, Limit, Offset
 from interfaces.http.schemas.tasks import (
@@ -43,11 +43,9 @@ class TaskController(Controller):
     security = BEARER
 
     @post("/", operation_class=json_body(TaskCreateRequest))
-    async def create_task(
-        self, body: RawBody, run: RunDep, user_id: UserIdDep
-    ) -> Response[TaskResponse]:
+    async def create_task(self, body: RawBody, me: CallerDep) -> Response[TaskResponse]:
         """Create a task (and its inline ``category`` in the same transaction)."""
-        task = await run(tasks.create_task, user_id, _create.decode(body).to_command())
+        task = await me.run(tasks.create_task, me.id, _create.decode(body).to_command())
         response = _tagged(task, 201)
         response.headers["Location"] = f"/tasks/{task.id}"
         return response
@@ -55,8 +53,7 @@ class TaskController(Controller):
     @get("/")
     async def list_tasks(
         self,
-        run: RunDep,
-        user_id: UserIdDep,
+        me: CallerDep,
         completed: FromQuery[bool | None] = None,
         category_id: FromQuery[int | None] = None,
         priority: FromQuery[Priority | None] = None,
@@ -73,7 +70,7 @@ class TaskController(Controller):
             # No category can have this id: the filter matches nothing.
             return TaskPageResponse([], 0, window.limit, window.offset)
         query = TaskQuery(
-            user_id,
+            me.id,
             completed=completed,
             category_id=None if category_id is None else CategoryId(category_id),
             priority=priority,
@@ -81,38 +78,34 @@ class TaskController(Controller):
             sort=sort,
             window=window,
         )
-        return TaskPageResponse.of(await run(tasks.list_tasks, query))
+        return TaskPageResponse.of(await me.run(tasks.list_tasks, query))
 
     @get("/{task_id:int}")
-    async def get_task(
-        self, task_id: FromPath[int], run: RunDep, user_id: UserIdDep
-    ) -> Response[TaskResponse]:
+    async def get_task(self, task_id: FromPath[int], me: CallerDep) -> Response[TaskResponse]:
         """One task, its version as ``ETag``."""
-        return _tagged(await run(tasks.get_task, user_id, paths.task_id(task_id)))
+        return _tagged(await me.run(tasks.get_task, me.id, paths.task_id(task_id)))
 
     @patch("/{task_id:int}", operation_class=json_body(TaskUpdateRequest))
     async def update_task(
         self,
         task_id: FromPath[int],
         body: RawBody,
-        run: RunDep,
-        user_id: UserIdDep,
+        me: CallerDep,
         if_match: IfMatch = None,
     ) -> Response[TaskResponse]:
         """Change some fields; with ``If-Match`` only at that version (else 412)."""
         target = paths.task_id(task_id)
         changes = _update.decode(body).to_changes()
         version = expected_version(if_match)
-        return _tagged(await run(tasks.update_task, user_id, target, changes, version))
+        return _tagged(await me.run(tasks.update_task, me.id, target, changes, version))
 
     @delete("/{task_id:int}")
     async def delete_task(
         self,
         task_id: FromPath[int],
-        run: RunDep,
-        user_id: UserIdDep,
+        me: CallerDep,
         if_match: IfMatch = None,
     ) -> None:
         """Delete a task; with ``If-Match`` only at that version (else 412)."""
         target = paths.task_id(task_id)
-        await run(tasks.delete_task, user_id, target, expected_version(if_match))
+        await me.run(tasks.delete_task, me.id, target, expected_version(if_match))
