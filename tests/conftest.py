@@ -60,3 +60,28 @@ def migrated_postgres_url(postgres_url: str) -> str:
 
     run_migrations(DatabaseSettings(url=postgres_url))
     return postgres_url
+
+
+@pytest.fixture(scope="session")
+def pgbouncer_url(postgres_url: str) -> Iterator[str]:
+    """The per-run database (``postgresql://`` URL) through a real PgBouncer in
+    transaction-pooling mode, started once per run.
+
+    Connect with ``DatabaseSettings(url=..., pgbouncer=True)``; migrate through
+    ``migrated_postgres_url`` (a direct connection). PgBouncer depends on
+    ``postgres_url``, so it stops (releasing its server connections) before the database
+    is dropped. Skips when PgBouncer is not installed, unless ``REQUIRE_POSTGRES=1`` (CI),
+    where that fails.
+    """
+    from tests.support.pgbouncer import PgBouncer, find_pgbouncer
+
+    if find_pgbouncer() is None:
+        reason = "pgbouncer is not installed (apt-get install pgbouncer)"
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    bouncer = PgBouncer(postgres_url)
+    try:
+        yield bouncer.url_for(postgres_url)
+    finally:
+        bouncer.stop()

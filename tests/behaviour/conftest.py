@@ -12,7 +12,8 @@ from infrastructure.persistence.memory import InMemoryStore, InMemoryUnitOfWork
 from infrastructure.settings import DatabaseSettings
 from tests.behaviour.support import UowFactory, add_user
 
-BACKENDS = ["memory", "sqlite", "postgres"]
+# "pgbouncer" is the "postgres" database reached through PgBouncer in transaction mode.
+BACKENDS = ["memory", "sqlite", "postgres", "pgbouncer"]
 
 
 def _sqlite_url(path: Path) -> str:
@@ -58,6 +59,9 @@ def database(
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return DatabaseSettings(url=_sqlite_url(path))
     settings: DatabaseSettings = request.getfixturevalue("migrated_postgres")
+    if backend == "pgbouncer":
+        # Migrated directly above; only the test's own traffic goes through the pooler.
+        return DatabaseSettings(url=request.getfixturevalue("pgbouncer_url"), pgbouncer=True)
     return settings
 
 

@@ -16,14 +16,21 @@ pytestmark = pytest.mark.postgres
 Client = httpx.AsyncClient
 
 
+@pytest.fixture(params=["direct", "pgbouncer"])
+def pg_database(request: pytest.FixtureRequest, migrated_postgres_url: str) -> DatabaseSettings:
+    """The migrated per-run database, reached directly or through PgBouncer in transaction
+    mode, with a pool wide enough for the concurrency tests. Sync: PgBouncer starts here.
+    """
+    url, pgbouncer = migrated_postgres_url, False
+    if request.param == "pgbouncer":
+        url, pgbouncer = request.getfixturevalue("pgbouncer_url"), True
+    return DatabaseSettings(url=url, pool_size=20, max_overflow=20, pgbouncer=pgbouncer)
+
+
 @pytest_asyncio.fixture
-async def pg_client(migrated_postgres_url: str) -> AsyncIterator[Client]:
-    """A client of an app on PostgreSQL with a pool wide enough for the concurrency tests."""
-    settings = Settings(
-        database=DatabaseSettings(url=migrated_postgres_url, pool_size=20, max_overflow=20),
-        argon2_time_cost=1,
-        argon2_memory_kib=8,
-    )
+async def pg_client(pg_database: DatabaseSettings) -> AsyncIterator[Client]:
+    """A client of an app on PostgreSQL (directly, then through PgBouncer)."""
+    settings = Settings(database=pg_database, argon2_time_cost=1, argon2_memory_kib=8)
     app = create_app(settings)
     async with serving(app):
         transport = httpx.ASGITransport(app=app)
