@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from infrastructure.database_url import DatabaseTarget, normalize_database_url
+from infrastructure.persistence.sqlalchemy.ping import use_single_round_trip_ping
 from infrastructure.persistence.sqlalchemy.pool import track_invalidations
 from infrastructure.persistence.sqlalchemy.sqlite import (
     install_sqlite_listeners,
@@ -102,4 +103,5 @@ def build_engine(database: DatabaseSettings, *, production: bool) -> AsyncEngine
             engine, busy_timeout_s=profile.connect_timeout, memory=is_memory(target.url)
         )
     track_invalidations(engine)
+    use_single_round_trip_ping(engine)
     return engine

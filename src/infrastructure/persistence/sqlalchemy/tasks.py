@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, delete, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ids import CategoryId, TaskId, UserId
@@ -23,6 +23,12 @@ def _target(
     if expected_version is not None:
         conditions.append(tasks.c.version == expected_version)
     return conditions
+
+
+# Built once: the hottest read skips statement construction and cache-key generation.
+_GET = select(tasks).where(
+    tasks.c.id == bindparam("task_id"), tasks.c.user_id == bindparam("owner_id")
+)
 
 
 class SqlAlchemyTaskRepository:
@@ -54,8 +60,8 @@ class SqlAlchemyTaskRepository:
         return to_task((await execute(self._session, statement)).mappings().one())
 
     async def get(self, owner_id: UserId, task_id: TaskId) -> Task | None:
-        statement = select(tasks).where(tasks.c.id == task_id, tasks.c.user_id == owner_id)
-        row = (await execute(self._session, statement)).mappings().one_or_none()
+        parameters = {"task_id": task_id, "owner_id": owner_id}
+        row = (await execute(self._session, _GET, parameters)).mappings().one_or_none()
         return None if row is None else to_task(row)
 
     async def list(self, query: TaskQuery) -> Page[Task]:
