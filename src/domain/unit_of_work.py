@@ -27,6 +27,14 @@ class UnitOfWork(Protocol):
     tasks: TaskRepository
     jobs: JobRepository
 
+    def reading(self) -> Self:
+        """This unit of work, for its next block only, as a reader: no transaction is
+        held open, each query sees what was committed when it ran, and ``commit()`` is
+        refused. For use cases that only read: it spares the store a BEGIN and a
+        ROLLBACK. ``async with uow.reading():``.
+        """
+        ...
+
     async def __aenter__(self) -> Self: ...
 
     async def __aexit__(

@@ -100,12 +100,14 @@ def sql_persistence(settings: Settings) -> Persistence:
         SqlAlchemyDatabaseProbe,
         SqlAlchemyUnitOfWork,
         build_engine,
+        build_read_session_factory,
         build_session_factory,
         sqlalchemy_config,
     )
 
     engine = build_engine(settings.database, production=settings.is_production)
     session_factory = build_session_factory(engine)
+    read_session_factory = build_read_session_factory(engine)
 
     async def dispose_engine() -> None:
         # The plugin disposes only the first engine of a process (it looks the engine
@@ -113,7 +115,7 @@ def sql_persistence(settings: Settings) -> Persistence:
         await engine.dispose()
 
     return Persistence(
-        lambda: SqlAlchemyUnitOfWork(session_factory),
+        lambda: SqlAlchemyUnitOfWork(session_factory, read_session_factory),
         SqlAlchemyDatabaseProbe(engine),
         dispose_engine,
         # The plugin is what makes `litestar database upgrade` work.

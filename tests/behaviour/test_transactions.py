@@ -138,3 +138,24 @@ async def test_conflict_in_savepoint_leaves_the_unit_usable(
         await uow.categories.add(NewCategory(alice.id, "home"))
         await uow.commit()
     assert await names(uow_factory, alice) == ["Work", "home"]
+
+
+async def test_a_reading_unit_sees_commits_and_refuses_to_commit(
+    uow_factory: UowFactory, alice: User
+) -> None:
+    created = await add_category(uow_factory, alice, "work")
+    uow = uow_factory()
+    async with uow.reading():
+        assert await uow.categories.get(alice.id, created.id) == created
+        with pytest.raises(RuntimeError):
+            await uow.commit()
+
+
+async def test_reading_lasts_one_block(uow_factory: UowFactory, alice: User) -> None:
+    uow = uow_factory()
+    async with uow.reading():
+        assert await uow.categories.list(alice.id, PageWindow()) is not None
+    async with uow:
+        await uow.categories.add(NewCategory(alice.id, "after reading"))
+        await uow.commit()
+    assert await names(uow_factory, alice) == ["after reading"]

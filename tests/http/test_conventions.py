@@ -26,6 +26,9 @@ class _FailingUnitOfWork:
     def __init__(self, error: Exception) -> None:
         self.error = error
 
+    def reading(self) -> Self:
+        return self
+
     async def __aenter__(self) -> Self:
         raise self.error
 

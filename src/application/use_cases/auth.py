@@ -41,7 +41,7 @@ async def log_in(
         email = None
     user = None
     if email is not None:
-        async with uow:
+        async with uow.reading():
             user = await uow.users.get_by_email(email)
     if user is None:
         await hasher.burn(command.password)
@@ -53,7 +53,7 @@ async def log_in(
 
 async def current_user(uow: UnitOfWork, user_id: UserId) -> User:
     """The user a valid token names; ``AuthenticationError`` if it no longer exists."""
-    async with uow:
+    async with uow.reading():
         user = await uow.users.get(user_id)
     if user is None:
         raise AuthenticationError("the token names no user")

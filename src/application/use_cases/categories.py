@@ -23,13 +23,13 @@ async def create_category(
 
 async def list_categories(uow: UnitOfWork, owner_id: UserId, window: PageWindow) -> Page[Category]:
     """A page of the caller's categories in creation order."""
-    async with uow:
+    async with uow.reading():
         return await uow.categories.list(owner_id, window)
 
 
 async def get_category(uow: UnitOfWork, owner_id: UserId, category_id: CategoryId) -> Category:
     """One of the caller's categories."""
-    async with uow:
+    async with uow.reading():
         category = await uow.categories.get(owner_id, category_id)
     if category is None:
         raise NotFoundError(CATEGORY_NOT_FOUND)

@@ -23,7 +23,7 @@ async def submit_processing(uow: UnitOfWork, owner_id: UserId, task_ids: Sequenc
 
 async def get_job(uow: UnitOfWork, owner_id: UserId, job_id: JobId) -> Job:
     """One of the caller's jobs."""
-    async with uow:
+    async with uow.reading():
         job = await uow.jobs.get(owner_id, job_id)
     if job is None:
         raise NotFoundError(JOB_NOT_FOUND)

@@ -25,7 +25,7 @@ async def create_task(uow: UnitOfWork, owner_id: UserId, command: CreateTaskComm
 
 async def get_task(uow: UnitOfWork, owner_id: UserId, task_id: TaskId) -> Task:
     """One of the caller's tasks."""
-    async with uow:
+    async with uow.reading():
         task = await uow.tasks.get(owner_id, task_id)
     if task is None:
         raise NotFoundError(TASK_NOT_FOUND)
@@ -34,7 +34,7 @@ async def get_task(uow: UnitOfWork, owner_id: UserId, task_id: TaskId) -> Task:
 
 async def list_tasks(uow: UnitOfWork, query: TaskQuery) -> Page[Task]:
     """A filtered, sorted page of the caller's tasks."""
-    async with uow:
+    async with uow.reading():
         return await uow.tasks.list(query)
 
 

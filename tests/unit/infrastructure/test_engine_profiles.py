@@ -94,6 +94,17 @@ async def test_sqlite_file_creates_its_directory_and_uses_a_queue_pool(tmp_path:
     engine = build_engine(DatabaseSettings(url=f"sqlite:///{path}"), production=False)
     try:
         assert path.parent.is_dir()
-        assert _queue_pool(engine).size() == 5
+        # One writer at a time: a single pooled connection, queued, not busy-waited.
+        assert _queue_pool(engine).size() == 1
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.asyncio
+async def test_sqlite_file_pool_can_still_be_sized(tmp_path: Path) -> None:
+    settings = DatabaseSettings(url=f"sqlite:///{tmp_path / 'app.db'}", pool_size=3)
+    engine = build_engine(settings, production=False)
+    try:
+        assert _queue_pool(engine).size() == 3
     finally:
         await engine.dispose()

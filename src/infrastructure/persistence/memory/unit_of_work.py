@@ -32,6 +32,7 @@ class InMemoryUnitOfWork:
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
         self._tx = InMemoryTransaction(store)
+        self._reading = False
         self.users: UserRepository = InMemoryUserRepository(self._tx)
         self.categories: CategoryRepository = InMemoryCategoryRepository(self._tx)
         self.tasks: TaskRepository = InMemoryTaskRepository(self._tx)
@@ -56,13 +57,21 @@ class InMemoryUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
+            self._reading = False
             self._tx.end()
         finally:
             self._store.holder = None
             self._store.lock.release()
 
+    def reading(self) -> Self:
+        # The store is read under the same lock either way; only commit is refused.
+        self._reading = True
+        return self
+
     async def commit(self) -> None:
         self._require_open()
+        if self._reading:
+            raise TransactionStateError("a reading unit of work cannot commit")
         self._tx.commit()
 
     async def rollback(self) -> None:

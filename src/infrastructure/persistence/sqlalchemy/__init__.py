@@ -7,7 +7,10 @@ from infrastructure.persistence.sqlalchemy.jobs import SqlAlchemyJobRepository
 from infrastructure.persistence.sqlalchemy.migrations import run_migrations
 from infrastructure.persistence.sqlalchemy.probe import SqlAlchemyDatabaseProbe
 from infrastructure.persistence.sqlalchemy.records import metadata
-from infrastructure.persistence.sqlalchemy.session import build_session_factory
+from infrastructure.persistence.sqlalchemy.session import (
+    build_read_session_factory,
+    build_session_factory,
+)
 from infrastructure.persistence.sqlalchemy.tasks import SqlAlchemyTaskRepository
 from infrastructure.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from infrastructure.persistence.sqlalchemy.users import SqlAlchemyUserRepository
@@ -20,6 +23,7 @@ __all__ = [
     "SqlAlchemyUnitOfWork",
     "SqlAlchemyUserRepository",
     "build_engine",
+    "build_read_session_factory",
     "build_session_factory",
     "metadata",
     "run_migrations",

@@ -6,3 +6,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 def build_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that never expire what they loaded (no lazy I/O) and never autoflush."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def build_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for reading units of work: in autocommit on PostgreSQL, so a read is one
+    statement with no BEGIN or ROLLBACK around it. SQLite keeps its transactions (its
+    BEGIN costs no round trip, and the savepoint recipe depends on it).
+    """
+    if engine.dialect.name != "postgresql":
+        return build_session_factory(engine)
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return async_sessionmaker(autocommit, expire_on_commit=False, autoflush=False)

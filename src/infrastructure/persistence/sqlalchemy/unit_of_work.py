@@ -54,8 +54,14 @@ class SqlAlchemyUnitOfWork:
     tasks: TaskRepository
     jobs: JobRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        read_session_factory: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self._session_factory = session_factory
+        self._read_session_factory = read_session_factory or session_factory
+        self._reading = False
         self._session: AsyncSession | None = None
         self._detach_repositories()
 
@@ -71,8 +77,12 @@ class SqlAlchemyUnitOfWork:
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("the unit of work is already entered")
-        session = self._session_factory()
-        await session.begin()
+        if self._reading:
+            # Autocommit where the engine offers it: the first query starts nothing.
+            session = self._read_session_factory()
+        else:
+            session = self._session_factory()
+            await session.begin()
         self._session = session
         self.users = SqlAlchemyUserRepository(session)
         self.categories = SqlAlchemyCategoryRepository(session)
@@ -88,6 +98,7 @@ class SqlAlchemyUnitOfWork:
     ) -> None:
         session = self._current()
         self._session = None
+        self._reading = False
         self._detach_repositories()
         try:
             # After commit() nothing is open; anything begun since is discarded too.
@@ -104,7 +115,15 @@ class SqlAlchemyUnitOfWork:
             if translated is not None:
                 raise translated from exc
 
+    def reading(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("choose reading before entering the unit of work")
+        self._reading = True
+        return self
+
     async def commit(self) -> None:
+        if self._reading:
+            raise RuntimeError("a reading unit of work cannot commit")
         try:
             await self._current().commit()
         except Exception as error:
