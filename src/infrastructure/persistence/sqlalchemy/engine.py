@@ -3,12 +3,11 @@
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.util import await_
 
 from infrastructure.database_url import DatabaseTarget, normalize_database_url
+from infrastructure.persistence.sqlalchemy.ping import PING_TIMEOUT_S, bound_pre_ping
 from infrastructure.persistence.sqlalchemy.pool import track_invalidations
 from infrastructure.persistence.sqlalchemy.sqlite import (
     install_sqlite_listeners,
@@ -21,10 +20,6 @@ from infrastructure.settings import DatabaseSettings
 # rather than hold a request (and a pooled connection) forever.
 COMMAND_TIMEOUT_S = 30.0
 APPLICATION_NAME = "tasklane"
-# The checkout ping's deadline (never above DATABASE_TIMEOUT). A live server answers it
-# in a millisecond; one silent for a second is hung or cut off, so the connection is
-# replaced and the request pays at most this plus one connect timeout.
-PING_TIMEOUT_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,37 +114,3 @@ def build_engine(database: DatabaseSettings, *, production: bool) -> AsyncEngine
     track_invalidations(engine)
     bound_pre_ping(engine, min(PING_TIMEOUT_S, profile.connect_timeout))
     return engine
-
-
-def bound_pre_ping(engine: AsyncEngine, timeout_s: float) -> None:
-    """Give ``pool_pre_ping`` on asyncpg a deadline, and drop a connection that fails it.
-
-    Supersedes ``ping.use_single_round_trip_ping``, keeping its one round trip (a
-    simple-protocol ``SELECT 1``: one message, nothing prepared, so PgBouncer in
-    transaction mode routes it whole). That ping, like SQLAlchemy's own, waited up to
-    ``COMMAND_TIMEOUT_S`` on a server that stops answering without closing its sockets
-    (a hung host, a network partition), and SQLAlchemy then spent up to 2 s more closing
-    the connection politely: a request stalled 32 s instead of answering 503. Here the
-    ping gets ``timeout_s``; on any failure the socket is dropped at once and the pool
-    is told with a ``DisconnectionError``, on which it replaces this connection only (a
-    fresh connect, bounded by the connect timeout). Invalidating the whole pool instead
-    would have each other pooled connection closed politely, waiting on the same silent
-    server.
-    """
-    if engine.dialect.driver != "asyncpg":
-        return
-
-    def do_ping(dbapi_connection: Any) -> bool:
-        driver = dbapi_connection.driver_connection
-        try:
-            await_(driver.execute("SELECT 1", timeout=timeout_s))
-        except BaseException as error:
-            driver.terminate()  # no goodbye to a server that may not be listening
-            if not isinstance(error, Exception):
-                raise  # cancelled: the pool discards the connection on its way out
-            raise sa_exc.DisconnectionError(
-                f"pre-ping failed ({type(error).__name__}); replacing the connection"
-            ) from error
-        return True
-
-    engine.dialect.do_ping = do_ping  # type: ignore[method-assign]

@@ -25,10 +25,14 @@ _UNIQUE_MESSAGES = {
 _UNIQUE_VIOLATION = "23505"
 _FOREIGN_KEY_VIOLATION = "23503"
 # A fresh attempt of the whole unit of work may succeed after these: the server aborted
-# the transaction (serialization failure, deadlock, lock not available), is shutting
-# down or restarting (57P0x), or has no connection slot free (53300); and the whole
+# the transaction (serialization failure, deadlock, lock not available), cancelled the
+# statement (57014: pg_cancel_backend, statement_timeout), is shutting down or
+# restarting (57P0x), ended the session on a timeout (57P05 idle session, 25P03 idle in
+# transaction), or has no connection slot free (53300); and the whole
 # connection-exception class 08.
-_TRANSIENT_STATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P02", "57P03", "53300"})
+_TRANSIENT_STATES = frozenset(
+    {"40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03", "57P05", "25P03", "53300"}
+)
 _UNAVAILABLE = "the database is unavailable, try again later"
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 _SQLITE_CONSTRAINT_FOREIGNKEY = 787

@@ -1,0 +1,1 @@
+"""Fault tests against a PostgreSQL cluster of their own: outages, exhaustion, retries."""
