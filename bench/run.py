@@ -34,12 +34,12 @@ async def _admin(sql: str) -> None:
         await connection.close()
 
 
-def _serve(database_url: str) -> subprocess.Popen[bytes]:
+def _serve(database_url: str, secret: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "ENVIRONMENT": "production",
-        "JWT_SECRET": secrets.token_hex(32),
+        "JWT_SECRET": secret,
         "LOG_LEVEL": "WARNING",
         "JOB_WORKERS": "0",
     }
@@ -50,11 +50,17 @@ def _serve(database_url: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-async def _wait_up() -> None:
+def _serve_baseline(database_url: str, secret: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "BASELINE_DSN": database_url, "JWT_SECRET": secret}
+    command = ["uvicorn", "bench.baseline:app", "--port", str(PORT + 1), "--no-access-log"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def _wait_up(url: str = f"{BASE}/health/ready", ready: int = 200) -> None:
     async with httpx.AsyncClient() as client:
         for _ in range(200):
             try:
-                if (await client.get(f"{BASE}/health/ready")).status_code == 200:
+                if (await client.get(url)).status_code == ready:
                     return
             except httpx.TransportError:
                 pass
@@ -81,17 +87,19 @@ end
 """
 
 
-def _measure(name: str, token: str, ids: list[int], directory: Path) -> None:
+def _measure(
+    name: str, token: str, ids: list[int], directory: Path, base: str = BASE, label: str = ""
+) -> None:
     script = directory / f"{name.replace(' ', '_')}.lua"
     header = f'wrk.headers["Authorization"] = "Bearer {token}"\n'
     header += 'wrk.headers["Content-Type"] = "application/json"\n'
     header += "ids = {" + ",".join(map(str, ids)) + "}\n"
     script.write_text(header + _LUA[name] + _REPORT)
-    command = ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{SECONDS:.0f}s", "-s", str(script), BASE]
+    command = ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{SECONDS:.0f}s", "-s", str(script), base]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate, p50, p99, worst, errors = output.strip().splitlines()[-1].split()
     print(
-        f"{name:<12} {float(rate):>7.0f} req/s   p50 {float(p50):6.2f} ms   "
+        f"{label or name:<22} {float(rate):>7.0f} req/s   p50 {float(p50):6.2f} ms   "
         f"p99 {float(p99):6.2f} ms   max {float(worst):7.2f} ms   errors {errors}"
     )
 
@@ -113,16 +121,29 @@ async def _seed() -> tuple[str, list[int]]:
 def main() -> None:
     name = f"tasklane_bench_{secrets.token_hex(4)}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    server = _serve(urlunsplit(urlsplit(SERVER)._replace(path=f"/{name}")))
+    database_url = urlunsplit(urlsplit(SERVER)._replace(path=f"/{name}"))
+    secret = secrets.token_hex(32)
+    server = _serve(database_url, secret)
+    baseline = None
     try:
         token, ids = asyncio.run(_seed())
         print(f"wrk, {CONCURRENCY} connections, {SECONDS:.0f} s per scenario, PostgreSQL")
         with tempfile.TemporaryDirectory() as directory:
             for scenario in _LUA:
                 _measure(scenario, token, ids, Path(directory))
+            # The yardstick runs alone: the service stops first, so they never share cores.
+            server.terminate()
+            server.wait(timeout=30)
+            baseline = _serve_baseline(database_url, secret)
+            base = f"http://127.0.0.1:{PORT + 1}"
+            asyncio.run(_wait_up(f"{base}/tasks/0", ready=500))  # up, but no token
+            label = "get task, raw asyncpg"
+            _measure("get task", token, ids, Path(directory), base=base, label=label)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, baseline):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 

@@ -13,6 +13,7 @@ from application.runner import UseCaseRunner
 from domain.unit_of_work import UnitOfWork
 from infrastructure.security import Argon2PasswordHasher, JwtTokenService
 from infrastructure.settings import Settings
+from interfaces.gc_tuning import tune_garbage_collector
 from interfaces.http.controllers import CONTROLLERS
 from interfaces.http.dependencies import Services, dependencies
 from interfaces.http.errors import exception_handlers
@@ -64,6 +65,7 @@ def create_app(
         before_send=[add_request_id],
         # Workers last: they start after the database plugin and stop before it.
         plugins=[*persistence.plugins, workers],
+        on_startup=[tune_garbage_collector],
         on_shutdown=[persistence.close],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=openapi_config(_version()),
