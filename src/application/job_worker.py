@@ -31,6 +31,11 @@ class JobWorker:
                 logger.warning("cannot claim jobs: %s", error.detail)
                 await _sleep_unless(stop, poll * 4)
                 continue
+            except Exception:
+                # A worker that dies here serves no job again: log, back off, go on.
+                logger.exception("claiming a job failed unexpectedly")
+                await _sleep_unless(stop, poll * 4)
+                continue
             if job is None:
                 await _sleep_unless(stop, poll)
                 continue
@@ -39,6 +44,17 @@ class JobWorker:
             except UnavailableError as error:
                 # The lease runs out and the job is claimed again, here or elsewhere.
                 logger.warning("job %s left leased: %s", job.id, error.detail)
+            except Exception as error:
+                # Not the store being away, and not one task: the job cannot go on.
+                logger.exception("job %s failed", job.id)
+                await self._give_up(job, f"processing stopped: {type(error).__name__}")
+
+    async def _give_up(self, job: Job, reason: str) -> None:
+        try:
+            await self.processor.fail(job, reason)
+        except Exception:
+            # Left leased: once the lease expires it is retried, up to max_attempts.
+            logger.exception("job %s could not be marked failed", job.id)
 
     async def work(self, job: Job, stop: asyncio.Event) -> None:
         """Take ``job`` to its end, or hand it back when stopping past the grace period."""

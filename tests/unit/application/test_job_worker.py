@@ -104,3 +104,43 @@ async def test_within_the_grace_period_the_job_is_finished(
 
     finished = await stored_job(store, alice, job.id)
     assert (finished.status, finished.processed) == (JobStatus.SUCCEEDED, 10)
+
+
+class _BrokenTasks:
+    """Marking fails with an unexpected error (a bug, say) for one owner's tasks."""
+
+    def __init__(self, tasks: InMemoryTaskRepository, broken_owner: UserId) -> None:
+        self._tasks = tasks
+        self._broken_owner = broken_owner
+
+    async def mark_processed(self, owner_id: UserId, task_ids: Sequence[TaskId]) -> set[TaskId]:
+        if owner_id == self._broken_owner:
+            raise RuntimeError("unexpected")
+        return await self._tasks.mark_processed(owner_id, task_ids)
+
+
+async def test_a_job_that_cannot_go_on_fails_and_the_worker_serves_the_next(
+    store: InMemoryStore, alice: User, bob: User
+) -> None:
+    def factory() -> InMemoryUnitOfWork:
+        uow = InMemoryUnitOfWork(store)
+        broken = _BrokenTasks(cast(InMemoryTaskRepository, uow.tasks), alice.id)
+        uow.tasks = cast(TaskRepository, broken)
+        return uow
+
+    settings = JobSettings(poll_interval_s=0.01)
+    worker = JobWorker(JobProcessor(factory, "w", settings, RetryPolicy(attempts=1)))
+    doomed = await enqueue(store, alice, [t.id for t in await add_tasks(store, alice, 2)])
+    fine = await enqueue(store, bob, [t.id for t in await add_tasks(store, bob, 2)])
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    async with asyncio.timeout(2):
+        while (await stored_job(store, bob, fine.id)).status is not JobStatus.SUCCEEDED:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    stop.set()
+    await running
+
+    failed = await stored_job(store, alice, doomed.id)
+    assert failed.status is JobStatus.FAILED
+    assert failed.error == "processing stopped: RuntimeError"
+    assert failed.finished_at is not None
