@@ -11,7 +11,6 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import click
 from litestar import Litestar
-from litestar.cli._utils import LitestarGroup
 from litestar.config.app import AppConfig
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 
@@ -48,11 +47,11 @@ class JobWorkers(InitPluginProtocol, CLIPluginProtocol):
         return app_config
 
     def on_cli_init(self, cli: click.Group) -> None:
-        @click.group(cls=LitestarGroup, name="jobs")
+        @click.group(name="jobs")
         def jobs() -> None:
             """Background jobs."""
 
-        @jobs.command(name="worker")  # type: ignore[untyped-decorator]
+        @jobs.command(name="worker")
         @click.option("--count", type=int, default=1, show_default=True, help="Workers to run.")
         def worker(count: int) -> None:
             """Work the job queue until SIGINT or SIGTERM, then stop gracefully."""
