@@ -6,7 +6,7 @@ from datetime import datetime
 
 from domain.errors import InvalidInputError
 from domain.ids import CategoryId, UserId
-from domain.text import checked_text
+from domain.text import canonical, checked_text, fold_case
 from domain.unset import UNSET, Unset
 
 NAME_MAX_LENGTH = 64
@@ -28,8 +28,10 @@ def normalized_color(value: str | None) -> str | None:
 
 
 def name_key(name: str) -> str:
-    """The form under which two names count as the same (case ignored)."""
-    return name.lower()
+    """The form under which two names count as the same: case ignored in every script,
+    composed and decomposed accents alike. Stores keep it beside the name.
+    """
+    return fold_case(canonical(name))
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,16 @@ class AuthenticationError(DomainError):
     """No valid credentials: bad login, or a missing, expired or forged token."""
 
 
+class TooManyRequestsError(DomainError):
+    """The caller has made too many attempts, or holds too much work in the queue;
+    ``retry_after_s`` says when trying again can succeed.
+    """
+
+    def __init__(self, detail: str, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = max(1, retry_after_s)
+
+
 class UnavailableError(DomainError):
     """The store cannot be reached now (down, exhausted, transient failure); retry later."""
 

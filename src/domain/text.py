@@ -1,5 +1,7 @@
 """Checks shared by every text field: length in code points, and no NUL."""
 
+import unicodedata
+
 from domain.errors import InvalidInputError
 
 
@@ -21,3 +23,15 @@ def checked_optional_text(
     if value is None:
         return None
     return checked_text(field, value, min_length=min_length, max_length=max_length)
+
+
+def fold_case(value: str) -> str:
+    """The form under which text compares ignoring letter case, in every script
+    (``"Élan"`` and ``"élan"`` fold alike). Every store compares through this one rule.
+    """
+    return value.lower()
+
+
+def canonical(value: str) -> str:
+    """``value`` in Unicode NFC, so composed and decomposed spellings are one text."""
+    return unicodedata.normalize("NFC", value)

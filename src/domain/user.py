@@ -6,7 +6,7 @@ from datetime import datetime
 
 from domain.errors import InvalidInputError
 from domain.ids import UserId
-from domain.text import checked_optional_text, checked_text
+from domain.text import canonical, checked_optional_text, checked_text, fold_case
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
@@ -19,8 +19,12 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
 
 def normalized_email(value: str) -> str:
-    """The canonical (lower-cased) form of a valid address, or ``InvalidInputError``."""
-    email = checked_text("email", value, min_length=3, max_length=EMAIL_MAX_LENGTH).lower()
+    """The canonical form of a valid address (NFC, then lower-cased, so composed and
+    decomposed spellings are one account), or ``InvalidInputError``.
+    """
+    # Checked after folding: lower-casing can lengthen a text ("İ" becomes two points).
+    folded = canonical(fold_case(canonical(value)))
+    email = checked_text("email", folded, min_length=3, max_length=EMAIL_MAX_LENGTH)
     if not _EMAIL.fullmatch(email):
         raise InvalidInputError.for_field("email", "must be a valid e-mail address")
     return email

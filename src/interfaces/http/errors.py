@@ -25,6 +25,7 @@ from domain.errors import (
     ItemFailedError,
     NotFoundError,
     PreconditionFailedError,
+    TooManyRequestsError,
     UnavailableError,
 )
 from interfaces.http.bodies import join_field
@@ -55,6 +56,7 @@ METHOD_NOT_ALLOWED = Kind(405, "method-not-allowed", "Method not allowed")
 CONFLICT = Kind(409, "conflict", "Conflict")
 PRECONDITION_FAILED = Kind(412, "precondition-failed", "Precondition failed")
 TOO_LARGE = Kind(413, "payload-too-large", "Request body too large")
+TOO_MANY_REQUESTS = Kind(429, "too-many-requests", "Too many requests")
 UNAVAILABLE = Kind(503, "unavailable", "Service unavailable", _UNAVAILABLE_HEADERS)
 INTERNAL = Kind(500, "internal", "Internal server error")
 
@@ -65,6 +67,7 @@ DOMAIN_KINDS: dict[type[DomainError], Kind] = {
     NotFoundError: NOT_FOUND,
     ConflictError: CONFLICT,
     PreconditionFailedError: PRECONDITION_FAILED,
+    TooManyRequestsError: TOO_MANY_REQUESTS,
     UnavailableError: UNAVAILABLE,
 }
 # Litestar's own HTTP errors, by status.
@@ -101,7 +104,10 @@ def domain_error_response(error: DomainError) -> Response[bytes] | None:
     errors = None
     if isinstance(cause, InvalidInputError) and cause.problems:
         errors = [FieldError(join_field(prefix, p.field), p.message) for p in cause.problems]
-    return _answer(kind, error.detail, errors=errors)
+    headers = None
+    if isinstance(cause, TooManyRequestsError):
+        headers = {"Retry-After": str(cause.retry_after_s)}
+    return _answer(kind, error.detail, errors=errors, headers=headers)
 
 
 def http_error_response(error: HTTPException) -> Response[bytes]:

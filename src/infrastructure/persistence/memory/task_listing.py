@@ -5,6 +5,7 @@ from datetime import datetime
 
 from domain.task import Task
 from domain.task_query import TaskQuery, TaskSort
+from domain.text import fold_case
 
 
 def matches(task: Task, query: TaskQuery) -> bool:
@@ -15,7 +16,7 @@ def matches(task: Task, query: TaskQuery) -> bool:
         and (query.category_id is None or task.category_id == query.category_id)
         and (query.priority is None or task.priority == query.priority)
         # A plain substring test: `%` and `_` in `q` are literal, as in an escaped LIKE.
-        and (query.q is None or query.q.lower() in task.title.lower())
+        and (query.q is None or fold_case(query.q) in fold_case(task.title))
     )
 
 

@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.category import Category, CategoryChanges, NewCategory
+from domain.category import Category, CategoryChanges, NewCategory, name_key
 from domain.ids import CategoryId, UserId
 from domain.task_query import Page, PageWindow
+from domain.unset import UNSET
 from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.mapping import to_category
 from infrastructure.persistence.sqlalchemy.paging import fetch_page
@@ -27,6 +28,7 @@ class SqlAlchemyCategoryRepository:
             .values(
                 user_id=category.owner_id,
                 name=category.name,
+                name_key=name_key(category.name),
                 color=category.color,
                 created_at=now,
                 updated_at=now,
@@ -56,6 +58,8 @@ class SqlAlchemyCategoryRepository:
         values = changes.as_dict()
         if not values:
             return await self.get(owner_id, category_id)
+        if changes.name is not UNSET:
+            values["name_key"] = name_key(changes.name)
         statement = (
             update(categories)
             .where(categories.c.id == category_id, categories.c.user_id == owner_id)

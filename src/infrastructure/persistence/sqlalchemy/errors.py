@@ -22,6 +22,11 @@ _UNIQUE_MESSAGES = {
     USERS_EMAIL_UNIQUE: "e-mail already registered",
     CATEGORIES_NAME_UNIQUE: "category name already taken",
 }
+# SQLite names an expression index by its name, a column index by its columns.
+_SQLITE_UNIQUE_MESSAGES = {
+    **_UNIQUE_MESSAGES,
+    "categories.user_id, categories.name_key": _UNIQUE_MESSAGES[CATEGORIES_NAME_UNIQUE],
+}
 _UNIQUE_VIOLATION = "23505"
 _FOREIGN_KEY_VIOLATION = "23503"
 # A fresh attempt of the whole unit of work may succeed after these: the server aborted
@@ -105,7 +110,7 @@ def _from_sqlite(error: sqlite3.Error) -> DomainError | None:
     # sqlite3 names the violated index only in its message; nothing else carries it.
     text = str(error)
     if code == _SQLITE_CONSTRAINT_UNIQUE or "UNIQUE constraint failed" in text:
-        for name, message in _UNIQUE_MESSAGES.items():
+        for name, message in _SQLITE_UNIQUE_MESSAGES.items():
             if name in text:
                 return ConflictError(message)
     if code == _SQLITE_CONSTRAINT_FOREIGNKEY:

@@ -8,6 +8,7 @@ from advanced_alchemy.base import DefaultBase, IdentityBase, orm_registry
 from advanced_alchemy.types import GUID, DateTimeUTC
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -32,7 +33,10 @@ metadata: MetaData = orm_registry.metadata
 
 # Names the error translation recognises (see errors.py).
 USERS_EMAIL_UNIQUE = "uq_users_email_lower"
-CATEGORIES_NAME_UNIQUE = "uq_categories_user_id_name_lower"
+CATEGORIES_NAME_UNIQUE = "uq_categories_user_id_name_key"
+# The folded name (``domain.category.name_key``) is stored, so every backend compares
+# names by the same Unicode-aware rule: SQLite's lower() folds ASCII only.
+NAME_KEY_LENGTH = 4 * NAME_MAX_LENGTH
 TASKS_CATEGORY_FK = "fk_tasks_category_id_categories"
 
 # Lists of task ids: JSONB on PostgreSQL (so `||` appends in place), JSON text on SQLite.
@@ -65,6 +69,7 @@ class CategoryRecord(IdentityBase):
         GUID, ForeignKey("users.id", ondelete="CASCADE", name="fk_categories_user_id_users")
     )
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH))
     color: Mapped[str | None] = mapped_column(String(7))
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC)
@@ -106,7 +111,9 @@ class TaskRecord(IdentityBase):
         Boolean(create_constraint=False), server_default=false()
     )
     processed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
-    version: Mapped[int] = mapped_column(Integer)
+    # 64-bit: a task edited a billion times must not overflow, and any If-Match the
+    # contract accepts (up to 2**63 - 1) compares without a range error.
+    version: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC)
 
@@ -142,7 +149,7 @@ class JobRecord(IdentityBase):
 
 # Expression indexes need the columns, so they come after the classes.
 Index(USERS_EMAIL_UNIQUE, func.lower(UserRecord.email), unique=True)
-Index(CATEGORIES_NAME_UNIQUE, CategoryRecord.user_id, func.lower(CategoryRecord.name), unique=True)
+Index(CATEGORIES_NAME_UNIQUE, CategoryRecord.user_id, CategoryRecord.name_key, unique=True)
 
 # The tables themselves, for the repositories' Core statements.
 users = cast(Table, UserRecord.__table__)

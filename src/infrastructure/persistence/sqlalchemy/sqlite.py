@@ -8,6 +8,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.text import fold_case
+
+# Registered on every connection: SQLite's own lower() folds ASCII letters only.
+FOLD_FUNCTION = "tasklane_fold"
+
 
 def sqlite_file(url: str) -> Path | None:
     """The database file ``url`` names, or ``None`` for an in-memory database."""
@@ -43,6 +48,7 @@ def install_sqlite_listeners(engine: AsyncEngine, *, busy_timeout_s: float, memo
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        dbapi_connection.create_function(FOLD_FUNCTION, 1, _fold, deterministic=True)
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -55,3 +61,7 @@ def install_sqlite_listeners(engine: AsyncEngine, *, busy_timeout_s: float, memo
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _fold(value: str | None) -> str | None:
+    return None if value is None else fold_case(value)

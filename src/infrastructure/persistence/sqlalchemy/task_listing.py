@@ -5,7 +5,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 
 from domain.task_query import TaskQuery, TaskSort
+from domain.text import fold_case
 from infrastructure.persistence.sqlalchemy.records import tasks
+from infrastructure.persistence.sqlalchemy.sqlite import FOLD_FUNCTION
 
 _LIKE_ESCAPE = "\\"
 _SORT_COLUMNS = {
@@ -21,11 +23,14 @@ def contains_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _lower_title(dialect: str) -> ColumnElement[Any]:
+def _folded_title(dialect: str) -> ColumnElement[Any]:
+    if dialect == "sqlite":
+        # SQLite's lower() folds ASCII only: use the domain's rule, registered per connection.
+        folded: ColumnElement[Any] = getattr(func, FOLD_FUNCTION)(tasks.c.title)
+        return folded
     # On PostgreSQL titles use the "C" collation (byte order, as SQLite sorts), under
     # which lower() folds ASCII only; the database's own collation folds all of Unicode.
-    title = tasks.c.title.collate("default") if dialect == "postgresql" else tasks.c.title
-    return func.lower(title)
+    return func.lower(tasks.c.title.collate("default"))
 
 
 def _order(sort: TaskSort) -> list[ColumnElement[Any]]:
@@ -52,6 +57,6 @@ def task_listing(query: TaskQuery, *, dialect: str) -> Select[Any] | None:
     if query.q:
         if "\x00" in query.q:
             return None  # no title holds NUL, and PostgreSQL refuses it in a parameter
-        pattern = contains_pattern(query.q.lower())
-        conditions.append(_lower_title(dialect).like(pattern, escape=_LIKE_ESCAPE))
+        pattern = contains_pattern(fold_case(query.q))
+        conditions.append(_folded_title(dialect).like(pattern, escape=_LIKE_ESCAPE))
     return select(tasks).where(*conditions).order_by(*_order(query.sort))
