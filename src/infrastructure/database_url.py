@@ -18,11 +18,15 @@ Dialect = Literal["postgresql", "sqlite"]
 
 @dataclass(frozen=True, slots=True)
 class DatabaseTarget:
-    """Where to connect: an SQLAlchemy URL string and the driver's ``connect_args``."""
+    """Where to connect: an SQLAlchemy URL string and the driver's ``connect_args``;
+    ``pooled`` when a transaction-mode pooler (PgBouncer, Neon's ``-pooler`` hosts) sits
+    between us and the server.
+    """
 
     url: str
     dialect: Dialect
     connect_args: dict[str, object] = field(default_factory=dict)
+    pooled: bool = False
 
 
 def normalize_database_url(url: str, *, pgbouncer: bool = False) -> DatabaseTarget:
@@ -52,10 +56,11 @@ def _postgres(rest: str, *, pgbouncer: bool) -> DatabaseTarget:
         if context is not None:
             connect_args["ssl"] = context
     host = (parts.hostname or "").lower()
-    if pgbouncer or "-pooler." in host:
+    pooled = pgbouncer or "-pooler." in host
+    if pooled:
         connect_args.update(pgbouncer_connect_args())
     clean = urlunsplit(parts._replace(query=urlencode(kept)))
-    return DatabaseTarget(url=clean, dialect="postgresql", connect_args=connect_args)
+    return DatabaseTarget(clean, "postgresql", connect_args, pooled=pooled)
 
 
 def _ssl_argument(sslmode: str) -> ssl.SSLContext | bool | None:

@@ -101,6 +101,7 @@ def sql_persistence(settings: Settings) -> Persistence:
     from infrastructure.persistence.sqlalchemy import (
         SqlAlchemyDatabaseProbe,
         SqlAlchemyUnitOfWork,
+        behind_transaction_pooler,
         build_engine,
         build_read_session_factory,
         build_session_factory,
@@ -109,7 +110,9 @@ def sql_persistence(settings: Settings) -> Persistence:
 
     engine = build_engine(settings.database, production=settings.is_production)
     session_factory = build_session_factory(engine)
-    read_session_factory = build_read_session_factory(engine)
+    read_session_factory = build_read_session_factory(
+        engine, pooled=behind_transaction_pooler(settings.database)
+    )
 
     async def dispose_engine() -> None:
         # The plugin disposes only the first engine of a process (it looks the engine

@@ -89,3 +89,19 @@ async def test_concurrent_deletes_with_the_same_if_match_delete_once(
     statuses = Counter(r.status_code for r in responses)
     assert statuses[204] == 1
     assert statuses[204] + statuses[404] + statuses[412] == 10
+
+
+async def test_a_hundred_concurrent_reads_all_answer(
+    pg_client: httpx.AsyncClient, sign_up: SignUp
+) -> None:
+    # Reads skip BEGIN on a direct connection; through a transaction-mode pooler they
+    # must not, or asyncpg's prepare and execute land on different servers.
+    auth = await sign_up()
+    task_id = await _new_task(pg_client, auth)
+
+    async def read(_: int) -> httpx.Response:
+        return await pg_client.get(f"/tasks/{task_id}", headers=auth)
+
+    responses = await asyncio.gather(*(read(n) for n in range(100)))
+
+    assert Counter(r.status_code for r in responses) == {200: 100}

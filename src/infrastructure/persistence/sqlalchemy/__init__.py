@@ -2,7 +2,7 @@
 
 from infrastructure.persistence.sqlalchemy.categories import SqlAlchemyCategoryRepository
 from infrastructure.persistence.sqlalchemy.config import sqlalchemy_config
-from infrastructure.persistence.sqlalchemy.engine import build_engine
+from infrastructure.persistence.sqlalchemy.engine import behind_transaction_pooler, build_engine
 from infrastructure.persistence.sqlalchemy.jobs import SqlAlchemyJobRepository
 from infrastructure.persistence.sqlalchemy.migrations import run_migrations
 from infrastructure.persistence.sqlalchemy.probe import SqlAlchemyDatabaseProbe
@@ -22,6 +22,7 @@ __all__ = [
     "SqlAlchemyTaskRepository",
     "SqlAlchemyUnitOfWork",
     "SqlAlchemyUserRepository",
+    "behind_transaction_pooler",
     "build_engine",
     "build_read_session_factory",
     "build_session_factory",

@@ -99,6 +99,11 @@ def engine_arguments(target: DatabaseTarget, profile: EngineProfile) -> dict[str
     return arguments
 
 
+def behind_transaction_pooler(database: DatabaseSettings) -> bool:
+    """Whether ``database`` is reached through a transaction-mode pooler."""
+    return normalize_database_url(database.url, pgbouncer=database.pgbouncer).pooled
+
+
 def build_engine(database: DatabaseSettings, *, production: bool) -> AsyncEngine:
     """The process's engine for ``database``; nothing connects until first use."""
     target = normalize_database_url(database.url, pgbouncer=database.pgbouncer)
