@@ -76,7 +76,9 @@ async def uow_factory(database: DatabaseSettings | None) -> AsyncIterator[UowFac
 
     from infrastructure.persistence.sqlalchemy import (
         SqlAlchemyUnitOfWork,
+        behind_transaction_pooler,
         build_engine,
+        build_read_session_factory,
         build_session_factory,
         metadata,
     )
@@ -88,7 +90,10 @@ async def uow_factory(database: DatabaseSettings | None) -> AsyncIterator[UowFac
             async with engine.begin() as connection:
                 await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         sessions = build_session_factory(engine)
-        yield lambda: SqlAlchemyUnitOfWork(sessions)
+        # The app's reading sessions too: autocommit reads on direct PostgreSQL.
+        pooled = behind_transaction_pooler(database)
+        readers = build_read_session_factory(engine, pooled=pooled)
+        yield lambda: SqlAlchemyUnitOfWork(sessions, readers)
     finally:
         await engine.dispose()
 

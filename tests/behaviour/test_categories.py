@@ -22,6 +22,25 @@ async def test_category_round_trips(uow_factory: UowFactory, alice: User) -> Non
         assert await uow.categories.get(alice.id, added.id) == added
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Ärger", "ärger"), ("Élan", "ÉLAN"), ("ΣΟΦΙΑ", "σοφια"), ("Cafe\u0301", "CAFÉ")],
+)
+async def test_names_fold_alike_in_every_script(
+    uow_factory: UowFactory, alice: User, first: str, second: str
+) -> None:
+    category = await add_category(uow_factory, alice, first)
+    with pytest.raises(ConflictError, match="category name already taken"):
+        await add_category(uow_factory, alice, second)
+    # Renaming into a name that folds alike is a conflict too; the stored spelling stays.
+    other = await add_category(uow_factory, alice, "Other")
+    async with uow_factory() as uow:
+        with pytest.raises(ConflictError):
+            await uow.categories.update(alice.id, other.id, CategoryChanges(name=second))
+    async with uow_factory() as uow:
+        assert (await uow.categories.get(alice.id, category.id)) == category
+
+
 async def test_name_is_unique_per_owner_ignoring_case(
     uow_factory: UowFactory, alice: User, bob: User
 ) -> None:

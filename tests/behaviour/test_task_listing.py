@@ -79,6 +79,16 @@ async def test_q_matches_like_wildcards_literally(uow_factory: UowFactory, alice
     assert await listed(uow_factory, TaskQuery(alice.id, q="\\t", sort=sort)) == [backslash.id]
 
 
+async def test_q_folds_case_in_every_script(uow_factory: UowFactory, alice: User) -> None:
+    elan = await add_task(uow_factory, alice, "Élan vital")
+    greek = await add_task(uow_factory, alice, "ΣΟΦΙΑ")
+    await add_task(uow_factory, alice, "plain")
+    sort = TaskSort.CREATED_AT
+    assert await listed(uow_factory, TaskQuery(alice.id, q="élan", sort=sort)) == [elan.id]
+    assert await listed(uow_factory, TaskQuery(alice.id, q="ÉLAN", sort=sort)) == [elan.id]
+    assert await listed(uow_factory, TaskQuery(alice.id, q="σοφ", sort=sort)) == [greek.id]
+
+
 async def test_created_at_orders_both_ways(uow_factory: UowFactory, alice: User) -> None:
     ids = [(await add_task(uow_factory, alice, title)).id for title in ["b", "a", "c"]]
     assert await listed(uow_factory, TaskQuery(alice.id, sort=TaskSort.CREATED_AT)) == ids

@@ -4,8 +4,12 @@ import uuid
 
 import pytest
 
-from domain.errors import ConflictError
+from domain.category import NewCategory
+from domain.errors import AuthenticationError, ConflictError
 from domain.ids import UserId
+from domain.job import NewJob
+from domain.task import NewTask
+from domain.task_query import Page, PageWindow
 from domain.user import NewUser, User
 from tests.behaviour.support import UowFactory, add_user
 
@@ -30,6 +34,32 @@ async def test_user_round_trips(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
         assert await uow.users.get(added.id) == added
         assert await uow.users.get_by_email("ann@example.com") == added
+
+
+async def test_composed_and_decomposed_emails_are_one_account(uow_factory: UowFactory) -> None:
+    composed = await add_user(uow_factory, "ren\u00e9@example.com")
+    with pytest.raises(ConflictError):
+        await add_user(uow_factory, "RENE\u0301@example.com")
+    async with uow_factory() as uow:
+        assert await uow.users.get_by_email("ren\u00e9@example.com") == composed
+
+
+async def test_rows_of_a_user_who_does_not_exist_are_refused(
+    uow_factory: UowFactory, alice: User
+) -> None:
+    # The user foreign keys; the HTTP layer answers 401 (the token names no user).
+    ghost = UserId(uuid.uuid4())
+    async with uow_factory() as uow:
+        with pytest.raises(AuthenticationError):
+            await uow.categories.add(NewCategory(ghost, "Work"))
+    async with uow_factory() as uow:
+        with pytest.raises(AuthenticationError):
+            await uow.tasks.add(NewTask(ghost, "a task"))
+    async with uow_factory() as uow:
+        with pytest.raises(AuthenticationError):
+            await uow.jobs.add(NewJob.listing(ghost, [1]))
+    async with uow_factory() as uow:
+        assert await uow.categories.list(alice.id, PageWindow()) == Page([], 0, 20, 0)
 
 
 async def test_users_get_distinct_ids(uow_factory: UowFactory) -> None:

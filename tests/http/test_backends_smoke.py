@@ -1,33 +1,21 @@
 """The key HTTP flows once per backend: in memory, on a migrated SQLite file, and on
 the run's PostgreSQL database (skipped when none answers)."""
 
-from dataclasses import replace
 from pathlib import Path
 from uuid import uuid4
 
 import pytest
 
-from infrastructure.settings import DatabaseSettings, Settings
-from tests.http.conftest import FAST
+from infrastructure.settings import Settings
+from tests.http.backends import BACKENDS, settings_for
 from tests.http.support import Api, assert_problem
 
 pytestmark = pytest.mark.asyncio
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Sync on purpose: migrations run their own event loop."""
-    if request.param == "memory":
-        return FAST
-    from infrastructure.persistence.sqlalchemy import run_migrations
-
-    if request.param == "postgres":
-        # Shared with other suites: users below are unique per run, so nothing collides.
-        database = DatabaseSettings(url=request.getfixturevalue("postgres_url"))
-    else:
-        database = DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path}/t.db")
-    run_migrations(database)
-    return replace(FAST, persistence="sql", database=database)
+    return settings_for(request, tmp_path)
 
 
 async def test_key_flows(api: Api) -> None:

@@ -6,6 +6,7 @@ from domain.errors import AuthenticationError, InvalidInputError
 from domain.ids import UserId
 from domain.unit_of_work import UnitOfWork
 from domain.user import (
+    NO_SUCH_USER,
     NewUser,
     User,
     checked_display_name,
@@ -56,5 +57,5 @@ async def current_user(uow: UnitOfWork, user_id: UserId) -> User:
     async with uow.reading():
         user = await uow.users.get(user_id)
     if user is None:
-        raise AuthenticationError("the token names no user")
+        raise AuthenticationError(NO_SUCH_USER)
     return user

@@ -1,15 +1,15 @@
-"""The current user: the id a valid bearer token names, with no database round trip.
+"""The current user: the id a valid bearer token names, of a user who exists.
 
 Written by hand rather than with Litestar's ``JWTAuth``: the contract wants the scheme
 case-insensitive, and a dependency applies exactly to the handlers that ask for it.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request
 
-from application.ports import TokenService
+from application.authentication import Authenticator
 from application.runner import UseCaseRunner
 from domain.errors import AuthenticationError
 from interfaces.http.caller import Caller
@@ -27,14 +27,15 @@ def bearer_token(authorization: str | None) -> str:
 
 
 def caller_provider(
-    tokens: TokenService, run: UseCaseRunner
-) -> Callable[[Request[Any, Any, Any]], Caller]:
-    """The dependency of the authenticated routes: the caller named by a valid bearer
-    token (401 otherwise). Its services are bound here, so Litestar resolves a single
-    dependency per request.
+    authenticator: Authenticator, run: UseCaseRunner
+) -> Callable[[Request[Any, Any, Any]], Awaitable[Caller]]:
+    """The dependency of the authenticated routes: the existing user named by a valid
+    bearer token (401 otherwise). Its services are bound here, so Litestar resolves a
+    single dependency per request.
     """
 
-    def provide_caller(request: Request[Any, Any, Any]) -> Caller:
-        return Caller(tokens.verify(bearer_token(request.headers.get("authorization"))), run)
+    async def provide_caller(request: Request[Any, Any, Any]) -> Caller:
+        token = bearer_token(request.headers.get("authorization"))
+        return Caller(await authenticator.user_of(token), run)
 
     return provide_caller

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from litestar.di import Provide
 
+from application.authentication import Authenticator
 from application.ports import DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
 from interfaces.http.auth import caller_provider
@@ -47,5 +48,7 @@ def dependencies(services: Services) -> dict[str, Provide]:
         HASHER: Provide(provide_hasher, sync_to_thread=False),
         TOKENS: Provide(provide_tokens, sync_to_thread=False),
         PROBE: Provide(provide_probe, sync_to_thread=False),
-        CALLER: Provide(caller_provider(services.tokens, services.run), sync_to_thread=False),
+        CALLER: Provide(
+            caller_provider(Authenticator(services.tokens, services.run), services.run)
+        ),
     }

@@ -19,6 +19,7 @@ class InMemoryCategoryRepository:
         self._tx = transaction
 
     async def add(self, category: NewCategory) -> Category:
+        self._tx.require_owner(category.owner_id)
         store = self._tx.store
         self._check_name_free(store, category.owner_id, category.name, None)
         now = utc_now()

@@ -26,6 +26,7 @@ class InMemoryJobRepository:
         self._tx = transaction
 
     async def add(self, job: NewJob) -> Job:
+        self._tx.require_owner(job.owner_id)
         store = self._tx.store
         stored = Job(
             id=store.next_job_id(),

@@ -21,6 +21,7 @@ class InMemoryTaskRepository:
         self._tx = transaction
 
     async def add(self, task: NewTask) -> Task:
+        self._tx.require_owner(task.owner_id)
         self._check_category(task.category_id)
         store = self._tx.store
         now = utc_now()

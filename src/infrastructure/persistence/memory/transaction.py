@@ -2,7 +2,9 @@
 
 from typing import Any, Final, TypeVar
 
-from domain.errors import ConflictError
+from domain.errors import AuthenticationError, ConflictError
+from domain.ids import UserId
+from domain.user import NO_SUCH_USER
 from infrastructure.persistence.memory.store import InMemoryStore
 
 K = TypeVar("K")
@@ -52,6 +54,14 @@ class InMemoryTransaction:
         """The error for a unique violation, which also fails the transaction like SQL does."""
         self._failed = True
         return ConflictError(detail)
+
+    def require_owner(self, owner_id: UserId) -> None:
+        """The schema's user foreign key: a row's owner must exist (else the error fails
+        the transaction, as in SQL).
+        """
+        if owner_id not in self.store.users:
+            self._failed = True
+            raise AuthenticationError(NO_SUCH_USER)
 
     def begin(self) -> None:
         self._active = True

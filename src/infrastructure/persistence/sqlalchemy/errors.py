@@ -1,20 +1,25 @@
 """Translate driver errors into domain errors, by SQLSTATE and exception type."""
 
+import re
 import sqlite3
 from collections.abc import Iterator
+from typing import Final
 
 from sqlalchemy import exc as sa_exc
 
 from domain.errors import (
+    AuthenticationError,
     ConflictError,
     DomainError,
     InvalidInputError,
     TransientError,
     UnavailableError,
 )
+from domain.user import NO_SUCH_USER
 from infrastructure.persistence.sqlalchemy.records import (
     CATEGORIES_NAME_UNIQUE,
     TASKS_CATEGORY_FK,
+    USER_FOREIGN_KEYS,
     USERS_EMAIL_UNIQUE,
 )
 
@@ -42,6 +47,8 @@ _UNAVAILABLE = "the database is unavailable, try again later"
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 _SQLITE_CONSTRAINT_FOREIGNKEY = 787
 _SQLITE_CONSTRAINT_UNIQUE = 2067
+_INSERT = re.compile(r"\s*INSERT INTO (?P<table>\w+) \((?P<columns>[^)]*)\)", re.IGNORECASE)
+_UNKNOWN: Final = object()
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -100,7 +107,25 @@ def _lost_connection(error: BaseException) -> str | None:
     return None
 
 
-def _from_sqlite(error: sqlite3.Error) -> DomainError | None:
+def _sqlite_foreign_key(error: BaseException) -> DomainError:
+    """SQLite names no key: tell from the failed statement which one it can be. A
+    category or a job references only its owner; a task also its category, if it has one.
+    """
+    statement = next((e for e in _chain(error) if isinstance(e, sa_exc.StatementError)), None)
+    insert = _INSERT.match(statement.statement or "") if statement is not None else None
+    if insert is not None and statement is not None:
+        columns = [column.strip() for column in insert["columns"].split(",")]
+        params = statement.params
+        values: dict[str, object] = {}
+        # aiosqlite takes positional parameters, in the statement's column order.
+        if isinstance(params, tuple) and len(params) == len(columns):
+            values = dict(zip(columns, params, strict=True))
+        if insert["table"] != "tasks" or values.get("category_id", _UNKNOWN) is None:
+            return AuthenticationError(NO_SUCH_USER)
+    return InvalidInputError.for_field("category_id", "names no category of yours")
+
+
+def _from_sqlite(error: sqlite3.Error, original: BaseException) -> DomainError | None:
     code = getattr(error, "sqlite_errorcode", None)
     busy = code is not None and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
     if isinstance(error, sqlite3.OperationalError) and busy:
@@ -114,8 +139,7 @@ def _from_sqlite(error: sqlite3.Error) -> DomainError | None:
             if name in text:
                 return ConflictError(message)
     if code == _SQLITE_CONSTRAINT_FOREIGNKEY:
-        # SQLite does not name the key; category_id is the only one a client chooses.
-        return InvalidInputError.for_field("category_id", "names no category of yours")
+        return _sqlite_foreign_key(original)
     return None
 
 
@@ -131,14 +155,18 @@ def translate_error(error: BaseException) -> DomainError | None:
         message = _UNIQUE_MESSAGES.get(_constraint(error) or "")
         return ConflictError(message) if message else None
     if state == _FOREIGN_KEY_VIOLATION:
-        if _constraint(error) == TASKS_CATEGORY_FK:
+        constraint = _constraint(error)
+        if constraint == TASKS_CATEGORY_FK:
             return InvalidInputError.for_field("category_id", "names no category of yours")
+        if constraint in USER_FOREIGN_KEYS:
+            # The authenticator checks first; this holds when its memory is stale.
+            return AuthenticationError(NO_SUCH_USER)
         return None
     if state is not None and (state.startswith("08") or state in _TRANSIENT_STATES):
         return TransientError(_UNAVAILABLE, code=state)
     sqlite_error = _sqlite_error(error)
     if sqlite_error is not None:
-        translated = _from_sqlite(sqlite_error)
+        translated = _from_sqlite(sqlite_error, error)
         if translated is not None:
             return translated
     if _is_pool_timeout(error):

@@ -38,6 +38,11 @@ CATEGORIES_NAME_UNIQUE = "uq_categories_user_id_name_key"
 # names by the same Unicode-aware rule: SQLite's lower() folds ASCII only.
 NAME_KEY_LENGTH = 4 * NAME_MAX_LENGTH
 TASKS_CATEGORY_FK = "fk_tasks_category_id_categories"
+CATEGORIES_USER_FK = "fk_categories_user_id_users"
+TASKS_USER_FK = "fk_tasks_user_id_users"
+JOBS_USER_FK = "fk_jobs_user_id_users"
+# A row whose owner does not exist: the caller's token names no user.
+USER_FOREIGN_KEYS = frozenset({CATEGORIES_USER_FK, TASKS_USER_FK, JOBS_USER_FK})
 
 # Lists of task ids: JSONB on PostgreSQL (so `||` appends in place), JSON text on SQLite.
 ID_LIST = JSON().with_variant(JSONB(), "postgresql")
@@ -66,7 +71,7 @@ class CategoryRecord(IdentityBase):
     )
 
     user_id: Mapped[UUID] = mapped_column(
-        GUID, ForeignKey("users.id", ondelete="CASCADE", name="fk_categories_user_id_users")
+        GUID, ForeignKey("users.id", ondelete="CASCADE", name=CATEGORIES_USER_FK)
     )
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
     name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH))
@@ -92,7 +97,7 @@ class TaskRecord(IdentityBase):
     )
 
     user_id: Mapped[UUID] = mapped_column(
-        GUID, ForeignKey("users.id", ondelete="CASCADE", name="fk_tasks_user_id_users")
+        GUID, ForeignKey("users.id", ondelete="CASCADE", name=TASKS_USER_FK)
     )
     # Byte-order collation on PostgreSQL sorts titles as SQLite and Python do.
     title: Mapped[str] = mapped_column(
@@ -132,7 +137,7 @@ class JobRecord(IdentityBase):
     )
 
     user_id: Mapped[UUID] = mapped_column(
-        GUID, ForeignKey("users.id", ondelete="CASCADE", name="fk_jobs_user_id_users")
+        GUID, ForeignKey("users.id", ondelete="CASCADE", name=JOBS_USER_FK)
     )
     status: Mapped[str] = mapped_column(String(9))
     task_ids: Mapped[list[int]] = mapped_column(ID_LIST)
