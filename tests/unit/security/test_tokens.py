@@ -1,5 +1,7 @@
 """JWT tokens: round trip, and every way a token must be refused."""
 
+import hashlib
+import hmac
 import time
 from uuid import uuid4
 
@@ -57,6 +59,82 @@ def _claims(**overrides: object) -> dict[str, object]:
 def test_bad_tokens_are_refused(tokens: JwtTokenService, token: str) -> None:
     with pytest.raises(AuthenticationError):
         tokens.verify(token)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"exp": 10**400}, id="exp-overflows-a-float"),
+        pytest.param({"iat": -(10**400)}, id="iat-hugely-negative"),
+        pytest.param({"exp": 1e308}, id="exp-huge-float"),
+        pytest.param({"exp": float(int(time.time()) + 60)}, id="exp-float"),
+        pytest.param({"iat": float(int(time.time()))}, id="iat-float"),
+        pytest.param({"exp": True}, id="exp-boolean"),
+        pytest.param({"iat": True}, id="iat-boolean"),
+        pytest.param({"exp": str(int(time.time()) + 60)}, id="exp-string"),
+        pytest.param({"iat": str(int(time.time()))}, id="iat-string"),
+        pytest.param({"exp": [int(time.time()) + 60]}, id="exp-list"),
+        pytest.param({"iat": -1, "exp": 59}, id="negative-iat"),
+        pytest.param(
+            {"iat": int(time.time()) - 10, "exp": int(time.time()) + 51}, id="lifetime-ttl+1"
+        ),
+        pytest.param(
+            {"iat": int(time.time()) - 60, "exp": int(time.time()) + 3600}, id="lifetime-a-day"
+        ),
+        pytest.param({"iat": 0, "exp": 10**12}, id="lifetime-forever"),
+        pytest.param({"exp": int(time.time())}, id="exp-not-after-iat"),
+        pytest.param(
+            {"iat": int(time.time()) + 30, "exp": int(time.time()) + 90}, id="iat-in-future"
+        ),
+        pytest.param({"iat": 10**400, "exp": 10**400 + 60}, id="iat-and-exp-far-future"),
+    ],
+)
+def test_absurd_times_are_refused(tokens: JwtTokenService, overrides: dict[str, object]) -> None:
+    token = _forge(_claims(**overrides))
+    for _ in range(2):  # refused both before and after anything could be cached
+        with pytest.raises(AuthenticationError):
+            tokens.verify(token)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param(b'{"sub": "%s", "iat": %d, "exp": Infinity}', id="exp-infinity"),
+        pytest.param(b'{"sub": "%s", "iat": %d, "exp": NaN}', id="exp-nan"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, id="deeply-nested"),
+        pytest.param(b'"just a string"', id="not-an-object"),
+    ],
+)
+def test_hand_made_payloads_are_refused(tokens: JwtTokenService, payload: bytes) -> None:
+    if b"%s" in payload:
+        payload = payload % (str(uuid4()).encode(), int(time.time()))
+    header = jwt.utils.base64url_encode(b'{"alg":"HS256","typ":"JWT"}')
+    signing_input = header + b"." + jwt.utils.base64url_encode(payload)
+    signature = jwt.utils.base64url_encode(
+        hmac.new(SECRET.encode(), signing_input, hashlib.sha256).digest()
+    )
+    with pytest.raises(AuthenticationError):
+        tokens.verify((signing_input + b"." + signature).decode())
+
+
+def test_a_token_within_the_clock_skew_is_accepted(tokens: JwtTokenService) -> None:
+    now = int(time.time())
+    user_id = UserId(uuid4())
+    token = _forge({"sub": str(user_id), "iat": now + 2, "exp": now + 62})
+    assert tokens.verify(token) == user_id
+
+
+def test_a_token_of_exactly_the_ttl_is_accepted(tokens: JwtTokenService) -> None:
+    now = int(time.time())
+    user_id = UserId(uuid4())
+    token = _forge({"sub": str(user_id), "iat": now - 1, "exp": now + 59})
+    assert tokens.verify(token) == user_id
+
+
+def test_a_shorter_ttl_refuses_longer_lived_tokens() -> None:
+    issued = JwtTokenService(SECRET, "HS256", ttl_seconds=3600).issue(UserId(uuid4()))
+    with pytest.raises(AuthenticationError):
+        JwtTokenService(SECRET, "HS256", ttl_seconds=60).verify(issued.token)
 
 
 def test_a_token_checked_once_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
