@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
 from uuid import uuid4
 
 import jwt
@@ -61,36 +62,33 @@ def test_bad_tokens_are_refused(tokens: JwtTokenService, token: str) -> None:
         tokens.verify(token)
 
 
+# Each case is a function of the time the test runs, not the time it was collected.
 @pytest.mark.parametrize(
     "overrides",
     [
-        pytest.param({"exp": 10**400}, id="exp-overflows-a-float"),
-        pytest.param({"iat": -(10**400)}, id="iat-hugely-negative"),
-        pytest.param({"exp": 1e308}, id="exp-huge-float"),
-        pytest.param({"exp": float(int(time.time()) + 60)}, id="exp-float"),
-        pytest.param({"iat": float(int(time.time()))}, id="iat-float"),
-        pytest.param({"exp": True}, id="exp-boolean"),
-        pytest.param({"iat": True}, id="iat-boolean"),
-        pytest.param({"exp": str(int(time.time()) + 60)}, id="exp-string"),
-        pytest.param({"iat": str(int(time.time()))}, id="iat-string"),
-        pytest.param({"exp": [int(time.time()) + 60]}, id="exp-list"),
-        pytest.param({"iat": -1, "exp": 59}, id="negative-iat"),
-        pytest.param(
-            {"iat": int(time.time()) - 10, "exp": int(time.time()) + 51}, id="lifetime-ttl+1"
-        ),
-        pytest.param(
-            {"iat": int(time.time()) - 60, "exp": int(time.time()) + 3600}, id="lifetime-a-day"
-        ),
-        pytest.param({"iat": 0, "exp": 10**12}, id="lifetime-forever"),
-        pytest.param({"exp": int(time.time())}, id="exp-not-after-iat"),
-        pytest.param(
-            {"iat": int(time.time()) + 30, "exp": int(time.time()) + 90}, id="iat-in-future"
-        ),
-        pytest.param({"iat": 10**400, "exp": 10**400 + 60}, id="iat-and-exp-far-future"),
+        pytest.param(lambda now: {"exp": 10**400}, id="exp-overflows-a-float"),
+        pytest.param(lambda now: {"iat": -(10**400)}, id="iat-hugely-negative"),
+        pytest.param(lambda now: {"exp": 1e308}, id="exp-huge-float"),
+        pytest.param(lambda now: {"exp": float(now + 60)}, id="exp-float"),
+        pytest.param(lambda now: {"iat": float(now)}, id="iat-float"),
+        pytest.param(lambda now: {"exp": True}, id="exp-boolean"),
+        pytest.param(lambda now: {"iat": True}, id="iat-boolean"),
+        pytest.param(lambda now: {"exp": str(now + 60)}, id="exp-string"),
+        pytest.param(lambda now: {"iat": str(now)}, id="iat-string"),
+        pytest.param(lambda now: {"exp": [now + 60]}, id="exp-list"),
+        pytest.param(lambda now: {"iat": -1, "exp": 59}, id="negative-iat"),
+        pytest.param(lambda now: {"iat": now - 10, "exp": now + 51}, id="lifetime-ttl+1"),
+        pytest.param(lambda now: {"iat": now - 60, "exp": now + 86400}, id="lifetime-a-day"),
+        pytest.param(lambda now: {"iat": 0, "exp": 10**12}, id="lifetime-forever"),
+        pytest.param(lambda now: {"iat": now + 3, "exp": now + 3}, id="exp-not-after-iat"),
+        pytest.param(lambda now: {"iat": now + 30, "exp": now + 90}, id="iat-in-future"),
+        pytest.param(lambda now: {"iat": 10**400, "exp": 10**400 + 60}, id="far-future"),
     ],
 )
-def test_absurd_times_are_refused(tokens: JwtTokenService, overrides: dict[str, object]) -> None:
-    token = _forge(_claims(**overrides))
+def test_absurd_times_are_refused(
+    tokens: JwtTokenService, overrides: Callable[[int], dict[str, object]]
+) -> None:
+    token = _forge(_claims(**overrides(int(time.time()))))
     for _ in range(2):  # refused both before and after anything could be cached
         with pytest.raises(AuthenticationError):
             tokens.verify(token)
