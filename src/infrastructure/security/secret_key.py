@@ -50,16 +50,17 @@ def _create(path: Path) -> bool:
     """Write a new random secret to ``path`` unless it exists; whether this call did."""
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:  # FileExistsError included: DATA_DIR is a file
+        message = f"cannot create {path.parent} ({error.strerror}): {_NOT_WRITABLE}"
+        raise SettingsError(message) from None
+    try:
         # O_EXCL: of two processes starting at once, exactly one creates the file and
         # the other reads it. The mode applies at creation, before any byte is written.
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return False
     except OSError as error:
-        raise SettingsError(
-            f"cannot create {path} ({error.strerror}): set JWT_SECRET, "
-            "or DATA_DIR to a directory this user may write"
-        ) from None
+        raise SettingsError(f"cannot create {path} ({error.strerror}): {_NOT_WRITABLE}") from None
     with os.fdopen(descriptor, "w", encoding="ascii") as file:
         file.write(secrets.token_urlsafe(_GENERATED_BYTES))
         file.flush()
@@ -89,4 +90,5 @@ def _read(path: Path, minimum: int) -> str:
     return secret
 
 
+_NOT_WRITABLE = "set JWT_SECRET, or DATA_DIR to a directory this user may write"
 _ADVICE = "set JWT_SECRET, or delete the file to generate a new secret (signs everyone out)"

@@ -120,6 +120,8 @@ def test_an_unwritable_data_dir_is_refused(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(SettingsError, match="cannot create"):
         resolve_signing_secret(_dev(blocker / "data"))
+    with pytest.raises(SettingsError, match=r"cannot create .*: set JWT_SECRET, or DATA_DIR"):
+        resolve_signing_secret(_dev(blocker))
 
 
 def test_a_process_losing_the_race_waits_for_the_winners_write(tmp_path: Path) -> None:
