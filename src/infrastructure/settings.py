@@ -3,14 +3,14 @@
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from application.job_processing import JobSettings
 from application.retry import RetryPolicy
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/tasklane.db"
-# Good enough for a laptop, refused in production (see `Settings.from_env`).
-DEVELOPMENT_JWT_SECRET = "tasklane-development-secret-never-use-in-production-0123456789abcdef"
+DEFAULT_DATA_DIR = "./data"
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR}/tasklane.db"
 MIN_JWT_SECRET_BYTES = 32
 # RFC 7518 3.2: an HMAC key at least as long as the hash output.
 _HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
@@ -55,7 +55,10 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     jobs: JobSettings = field(default_factory=JobSettings)
-    jwt_secret: str = DEVELOPMENT_JWT_SECRET
+    # Local state: the default SQLite file, and in development the generated JWT secret.
+    data_dir: Path = Path(DEFAULT_DATA_DIR)
+    # None: not configured (production refuses; development generates one in data_dir).
+    jwt_secret: str | None = field(default=None, repr=False)
     jwt_algorithm: str = "HS256"
     jwt_ttl_seconds: int = 3600
     argon2_time_cost: int = 3
@@ -81,8 +84,9 @@ class Settings:
             raise SettingsError(
                 f"JWT_SECRET must be at least {_HMAC_KEY_BYTES[algorithm]} bytes for {algorithm}"
             )
+        data_dir = env.get("DATA_DIR") or DEFAULT_DATA_DIR
         database = DatabaseSettings(
-            url=env.get("DATABASE_URL") or env.get("DATABASE_URL_ASYNC") or DEFAULT_DATABASE_URL,
+            url=env.get("DATABASE_URL") or env.get("DATABASE_URL_ASYNC") or _sqlite_in(data_dir),
             pool_size=_int(env, "DATABASE_POOL_SIZE"),
             max_overflow=_int(env, "DATABASE_MAX_OVERFLOW"),
             pool_timeout=_float(env, "DATABASE_POOL_TIMEOUT"),
@@ -115,13 +119,24 @@ class Settings:
             database=database,
             retry=retry,
             jobs=jobs,
-            jwt_secret=secret or DEVELOPMENT_JWT_SECRET,
+            data_dir=Path(data_dir),
+            jwt_secret=secret or None,
             jwt_algorithm=algorithm,
             jwt_ttl_seconds=_int(env, "JWT_TTL_SECONDS") or 3600,
             argon2_time_cost=_int(env, "ARGON2_TIME_COST") or 3,
             argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB") or 65536,
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )
+
+
+def hmac_key_bytes(algorithm: str) -> int:
+    """The shortest secret ``algorithm`` accepts (RFC 7518 3.2)."""
+    return _HMAC_KEY_BYTES.get(algorithm, MIN_JWT_SECRET_BYTES)
+
+
+def _sqlite_in(data_dir: str) -> str:
+    """The default database: an SQLite file in the data directory."""
+    return f"sqlite+aiosqlite:///{data_dir.rstrip('/')}/tasklane.db"
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:

@@ -1,5 +1,6 @@
 """The composition root: the one place that chooses implementations and wires the app."""
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -11,8 +12,8 @@ from litestar.plugins import PluginProtocol
 from application.ports import DatabaseProbe
 from application.runner import UseCaseRunner
 from domain.unit_of_work import UnitOfWork
-from infrastructure.security import Argon2PasswordHasher, JwtTokenService
-from infrastructure.settings import Settings
+from infrastructure.security import Argon2PasswordHasher, JwtTokenService, resolve_signing_secret
+from infrastructure.settings import Settings, SettingsError
 from interfaces.gc_tuning import tune_garbage_collector
 from interfaces.http.controllers import CONTROLLERS
 from interfaces.http.dependencies import Services, dependencies
@@ -22,6 +23,8 @@ from interfaces.http.request_id import add_request_id
 from interfaces.workers import JobWorkers
 
 MAX_BODY_BYTES = 1024 * 1024
+
+logger = logging.getLogger("tasklane.security")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,14 @@ def create_app(
     ``unit_of_work_factory`` replaces the persistence's own units of work (tests use it
     to inject failures); the probe and the engine's lifecycle stay the settings' own.
     """
-    settings = settings or Settings.from_env()
+    from_environment = settings is None
+    try:
+        settings = settings or Settings.from_env()
+        secret = resolve_signing_secret(settings)
+    except SettingsError as error:
+        if from_environment:  # started as a server or CLI: one line, not a traceback
+            raise SystemExit(f"tasklane cannot start: {error}") from None
+        raise
     persistence = (
         memory_persistence() if settings.persistence == "memory" else sql_persistence(settings)
     )
@@ -53,12 +63,10 @@ def create_app(
     services = Services(
         run=UseCaseRunner(uow_factory, settings.retry),
         hasher=Argon2PasswordHasher(settings.argon2_time_cost, settings.argon2_memory_kib),
-        tokens=JwtTokenService(
-            settings.jwt_secret, settings.jwt_algorithm, settings.jwt_ttl_seconds
-        ),
+        tokens=JwtTokenService(secret.value, settings.jwt_algorithm, settings.jwt_ttl_seconds),
         probe=persistence.probe,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=list(CONTROLLERS),
         dependencies=dependencies(services),
         exception_handlers=exception_handlers(),
@@ -75,6 +83,9 @@ def create_app(
             log_exceptions="never",
         ),
     )
+    # After Litestar configured logging, so that the line is not lost.
+    logger.info("JWT signing secret: %s", secret.source)
+    return app
 
 
 def memory_persistence() -> Persistence:

@@ -29,6 +29,7 @@ from interfaces.app import create_app
 from tests.http.support import PROBLEM, Api
 from tests.support.asgi import serving
 from tests.support.postgres_cluster import PostgresCluster
+from tests.support.tokens import TEST_JWT_SECRET
 
 DATABASE = "tasklane_faults"
 # Small figures so a fault costs the suite a second, not the production defaults.
@@ -211,6 +212,7 @@ def fault_settings(url: str, retry: RetryPolicy | None = None, **database: Any) 
         argon2_time_cost=1,
         argon2_memory_kib=8,
         jobs=JobSettings(workers=0),
+        jwt_secret=TEST_JWT_SECRET,
     )
 
 

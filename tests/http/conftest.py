@@ -13,9 +13,11 @@ from infrastructure.settings import Settings
 from interfaces.app import create_app
 from tests.http.support import Api
 from tests.support.asgi import serving
+from tests.support.tokens import TEST_JWT_SECRET
 
 FAST = Settings(
     persistence="memory",
+    jwt_secret=TEST_JWT_SECRET,
     argon2_time_cost=1,
     argon2_memory_kib=8,
     log_level="WARNING",

@@ -1,9 +1,12 @@
 """Helpers for the HTTP tests: a thin client that knows how to sign up and log in."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
+
+from infrastructure.settings import Settings
 
 PASSWORD = "correct horse battery"
 PROBLEM = "application/problem+json"
@@ -71,3 +74,9 @@ def assert_problem(
     if field is not None:
         assert field in [error["field"] for error in body["errors"]], body
     return body
+
+
+def default_settings(data_dir: Path, log_level: str = "WARNING") -> Settings:
+    """What a deployment gets without ENVIRONMENT or JWT_SECRET (in memory, cheap hashing)."""
+    env = {"PERSISTENCE": "memory", "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8"}
+    return Settings.from_env({**env, "DATA_DIR": str(data_dir), "LOG_LEVEL": log_level})

@@ -2,12 +2,14 @@
 
 import time
 import uuid
+from pathlib import Path
 
 import jwt
 import pytest
 
-from infrastructure.settings import DEVELOPMENT_JWT_SECRET
-from tests.http.support import PASSWORD, Api, assert_problem
+from infrastructure.settings import Settings
+from tests.http.support import PASSWORD, Api, assert_problem, default_settings
+from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = pytest.mark.asyncio
 
@@ -110,7 +112,7 @@ async def test_the_scheme_is_case_insensitive(api: Api, scheme: str) -> None:
     assert response.status_code == 200
 
 
-def _token(claims: dict[str, object], key: str = DEVELOPMENT_JWT_SECRET, alg: str = "HS256") -> str:
+def _token(claims: dict[str, object], key: str = TEST_JWT_SECRET, alg: str = "HS256") -> str:
     return jwt.encode(claims, key, algorithm=alg)
 
 
@@ -196,3 +198,44 @@ async def test_every_resource_route_needs_a_token(api: Api, method: str, path: s
     response = await api.request(method, path, json={})
     assert_problem(response, 401)
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_absurd_token_times_are_401_not_500(api: Api) -> None:
+    await api.sign_up()
+    me = (await api.get("/auth/me")).json()["id"]
+    now = int(time.time())
+    refused = {
+        "exp overflows a float": _token(_claims(sub=me, exp=10**400)),
+        "lifetime beyond the TTL": _token(_claims(sub=me, iat=now - 60, exp=now + 3600)),
+        "float exp": _token(_claims(sub=me, exp=1e308)),
+        "negative iat": _token(_claims(sub=me, iat=-(10**400))),
+        "boolean iat": _token(_claims(sub=me, iat=True)),
+        "string exp": _token(_claims(sub=me, exp=str(now + 60))),
+    }
+    for name, token in refused.items():
+        response = await api.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, name
+        assert response.headers["content-type"] == "application/problem+json", name
+
+
+# Was in the repository as the development fallback: anyone could sign with it.
+OLD_PUBLIC_SECRET = "tasklane-development-secret-never-use-in-production-0123456789abcdef"
+
+
+class TestWithoutAConfiguredSecret:
+    @pytest.fixture
+    def settings(self, tmp_path: Path) -> Settings:
+        return default_settings(tmp_path)
+
+    async def test_the_old_public_secret_signs_nothing(self, api: Api, tmp_path: Path) -> None:
+        await api.sign_up()
+        me = (await api.get("/auth/me")).json()["id"]
+        forged = _token(_claims(sub=me), key=OLD_PUBLIC_SECRET)
+        response = await api.get("/auth/me", headers={"Authorization": f"Bearer {forged}"})
+        assert_problem(response, 401)
+        assert (await api.get("/auth/me")).status_code == 200  # the issued token still works
+        signing_key = (tmp_path / "jwt_secret").read_text()
+        assert signing_key != OLD_PUBLIC_SECRET
+        ours = _token(_claims(sub=me), key=signing_key)
+        response = await api.get("/auth/me", headers={"Authorization": f"Bearer {ours}"})
+        assert response.status_code == 200

@@ -12,8 +12,8 @@ import pytest
 
 from domain.errors import TransientError, UnavailableError
 from domain.unit_of_work import UnitOfWork
-from infrastructure.settings import DEVELOPMENT_JWT_SECRET
 from tests.http.support import PROBLEM, Api, assert_problem
+from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = pytest.mark.asyncio
 
@@ -124,7 +124,7 @@ class TestStoreUnavailable:
     async def test_resource_routes_are_503_too(self, api: Api) -> None:
         now = int(time.time())
         claims = {"sub": str(uuid.uuid4()), "iat": now, "exp": now + 60}
-        token = jwt.encode(claims, DEVELOPMENT_JWT_SECRET, algorithm="HS256")
+        token = jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
         api.auth = {"Authorization": f"Bearer {token}"}
         for method, path in (("GET", "/tasks"), ("POST", "/tasks"), ("GET", "/categories")):
             response = await api.request(method, path, json={"title": "t"})

@@ -10,6 +10,7 @@ import pytest_asyncio
 from infrastructure.settings import DatabaseSettings, Settings
 from interfaces.app import create_app
 from tests.support.asgi import serving
+from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = pytest.mark.postgres
 
@@ -30,7 +31,12 @@ def pg_database(request: pytest.FixtureRequest, migrated_postgres_url: str) -> D
 @pytest_asyncio.fixture
 async def pg_client(pg_database: DatabaseSettings) -> AsyncIterator[Client]:
     """A client of an app on PostgreSQL (directly, then through PgBouncer)."""
-    settings = Settings(database=pg_database, argon2_time_cost=1, argon2_memory_kib=8)
+    settings = Settings(
+        database=pg_database,
+        argon2_time_cost=1,
+        argon2_memory_kib=8,
+        jwt_secret=TEST_JWT_SECRET,
+    )
     app = create_app(settings)
     async with serving(app):
         transport = httpx.ASGITransport(app=app)

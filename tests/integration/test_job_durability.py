@@ -21,6 +21,7 @@ from infrastructure.settings import DatabaseSettings, Settings
 from interfaces.app import create_app
 from tests.http.support import Api
 from tests.support.asgi import serving
+from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
 
@@ -33,6 +34,7 @@ def _settings(url: str, jobs: JobSettings) -> Settings:
         argon2_time_cost=1,
         argon2_memory_kib=8,
         jobs=jobs,
+        jwt_secret=TEST_JWT_SECRET,
     )
 
 

@@ -1,10 +1,11 @@
 """Settings from the environment: defaults, overrides, and refusals to start."""
 
+from pathlib import Path
+
 import pytest
 
 from infrastructure.settings import (
     DEFAULT_DATABASE_URL,
-    DEVELOPMENT_JWT_SECRET,
     Settings,
     SettingsError,
 )
@@ -16,8 +17,32 @@ def test_defaults_serve_sqlite_in_development() -> None:
     assert settings.persistence == "sql"
     assert settings.database.url == DEFAULT_DATABASE_URL
     assert settings.database.pool_size is None
-    assert settings.jwt_secret == DEVELOPMENT_JWT_SECRET
+    assert settings.data_dir == Path("data")
+    assert settings.jwt_secret is None  # resolved at start-up, see test_secret_key.py
     assert settings.jwt_algorithm == "HS256"
+
+
+def test_no_fixed_secret_is_built_in() -> None:
+    import infrastructure.settings as module
+
+    assert Settings().jwt_secret is None
+    assert not any(
+        "SECRET" in name and isinstance(value, str) for name, value in vars(module).items()
+    )
+
+
+def test_the_data_dir_holds_the_default_database() -> None:
+    settings = Settings.from_env({"DATA_DIR": "/var/lib/tasklane/"})
+    assert settings.data_dir == Path("/var/lib/tasklane")
+    assert settings.database.url == "sqlite+aiosqlite:////var/lib/tasklane/tasklane.db"
+    env = {"DATA_DIR": "/var/lib/tasklane", "DATABASE_URL": "sqlite:///elsewhere.db"}
+    assert Settings.from_env(env).database.url == "sqlite:///elsewhere.db"
+
+
+def test_the_secret_stays_out_of_reprs() -> None:
+    settings = Settings.from_env({"JWT_SECRET": "k" * 40})
+    assert settings.jwt_secret == "k" * 40
+    assert "k" * 40 not in repr(settings)
 
 
 def test_production_refuses_to_start_without_a_secret() -> None:

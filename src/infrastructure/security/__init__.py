@@ -1,6 +1,7 @@
-"""Password hashing and bearer tokens: the adapters behind the application's ports."""
+"""Password hashing, bearer tokens and their secret: the adapters behind the ports."""
 
 from infrastructure.security.passwords import Argon2PasswordHasher
+from infrastructure.security.secret_key import SigningSecret, resolve_signing_secret
 from infrastructure.security.tokens import JwtTokenService
 
-__all__ = ["Argon2PasswordHasher", "JwtTokenService"]
+__all__ = ["Argon2PasswordHasher", "JwtTokenService", "SigningSecret", "resolve_signing_secret"]
