@@ -11,7 +11,7 @@ from litestar.plugins import PluginProtocol
 from application.ports import DatabaseProbe
 from application.runner import UseCaseRunner
 from domain.unit_of_work import UnitOfWork
-from infrastructure.security import Argon2PasswordHasher, JwtTokenService
+from infrastructure.security import Argon2PasswordHasher, JwtTokenService, LimitsAttemptLimiter
 from infrastructure.settings import Settings
 from interfaces.gc_tuning import tune_garbage_collector
 from interfaces.http.controllers import CONTROLLERS
@@ -50,6 +50,7 @@ def create_app(
     )
     uow_factory = unit_of_work_factory or persistence.unit_of_work_factory
     workers = JobWorkers(uow_factory, settings.jobs, settings.retry, close=persistence.close)
+    limiter = LimitsAttemptLimiter(settings.rate_limits)
     services = Services(
         run=UseCaseRunner(uow_factory, settings.retry),
         hasher=Argon2PasswordHasher(settings.argon2_time_cost, settings.argon2_memory_kib),
@@ -57,6 +58,7 @@ def create_app(
             settings.jwt_secret, settings.jwt_algorithm, settings.jwt_ttl_seconds
         ),
         probe=persistence.probe,
+        limiter=limiter,
     )
     return Litestar(
         route_handlers=list(CONTROLLERS),
@@ -66,7 +68,7 @@ def create_app(
         # Workers last: they start after the database plugin and stop before it.
         plugins=[*persistence.plugins, workers],
         on_startup=[tune_garbage_collector],
-        on_shutdown=[persistence.close],
+        on_shutdown=[persistence.close, limiter.close],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=openapi_config(_version()),
         logging_config=LoggingConfig(
