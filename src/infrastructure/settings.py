@@ -87,6 +87,9 @@ class Settings:
     jwt_ttl_seconds: int = 3600
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    # None: as many concurrent hashes as CPUs, and twice that many waiting.
+    password_hash_concurrency: int | None = None
+    password_hash_queue: int | None = None
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     log_level: str = "INFO"
 
@@ -148,6 +151,8 @@ class Settings:
             jwt_ttl_seconds=_int(env, "JWT_TTL_SECONDS") or 3600,
             argon2_time_cost=_int(env, "ARGON2_TIME_COST") or 3,
             argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB") or 65536,
+            password_hash_concurrency=_int(env, "PASSWORD_HASH_CONCURRENCY") or None,
+            password_hash_queue=_int(env, "PASSWORD_HASH_QUEUE"),
             rate_limits=_rate_limits(env),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )

@@ -53,7 +53,12 @@ def create_app(
     limiter = LimitsAttemptLimiter(settings.rate_limits)
     services = Services(
         run=UseCaseRunner(uow_factory, settings.retry),
-        hasher=Argon2PasswordHasher(settings.argon2_time_cost, settings.argon2_memory_kib),
+        hasher=Argon2PasswordHasher(
+            settings.argon2_time_cost,
+            settings.argon2_memory_kib,
+            concurrency=settings.password_hash_concurrency,
+            queue=settings.password_hash_queue,
+        ),
         tokens=JwtTokenService(
             settings.jwt_secret, settings.jwt_algorithm, settings.jwt_ttl_seconds
         ),
