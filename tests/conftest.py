@@ -85,3 +85,21 @@ def pgbouncer_url(postgres_url: str) -> Iterator[str]:
         yield bouncer.url_for(postgres_url)
     finally:
         bouncer.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis server to count rate limits in; skips (fails in CI) when none answers."""
+    from tests.support.redis_server import redis_url_or_skip
+
+    return redis_url_or_skip()
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A rate-limit key prefix of this test's own, its keys deleted afterwards."""
+    from tests.support.redis_server import delete_prefix, unique_prefix
+
+    prefix = unique_prefix()
+    yield prefix
+    delete_prefix(redis_url, prefix)

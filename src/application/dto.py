@@ -6,22 +6,27 @@ from datetime import datetime
 from domain.ids import CategoryId
 from domain.task import Priority
 
+# The network address of a caller the transport could not name; all such share limits.
+UNKNOWN_CLIENT = "unknown"
+
 
 @dataclass(frozen=True, slots=True)
 class RegisterCommand:
-    """Sign up with an e-mail and a password."""
+    """Sign up with an e-mail and a password, from ``client_address``."""
 
     email: str
     password: str
     display_name: str | None = None
+    client_address: str = UNKNOWN_CLIENT
 
 
 @dataclass(frozen=True, slots=True)
 class LogInCommand:
-    """Exchange credentials for a bearer token."""
+    """Exchange credentials for a bearer token, from ``client_address``."""
 
     email: str
     password: str
+    client_address: str = UNKNOWN_CLIENT
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Ports for the I/O the use cases need besides persistence."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from domain.ids import UserId
@@ -19,6 +20,29 @@ class PasswordHasher(Protocol):
 
     async def burn(self, password: str) -> None:
         """Spend the time of one ``verify`` so an unknown e-mail answers as slowly."""
+        ...
+
+
+class AttemptRule(StrEnum):
+    """What an attempt limit counts; each rule's allowance and window are configuration."""
+
+    LOGIN_PER_ADDRESS = "login-address"
+    LOGIN_FAILURES_PER_ACCOUNT = "login-account"
+    REGISTER_PER_ADDRESS = "register-address"
+    REGISTER_PER_ACCOUNT = "register-account"
+
+
+class AttemptLimiter(Protocol):
+    """Counts attempts per (rule, key) in a moving window. Both methods answer the
+    whole seconds until the window lets one more attempt through: 0 when it does now.
+    """
+
+    async def hit(self, rule: AttemptRule, key: str) -> int:
+        """Count one attempt if the window allows it; a refused attempt is not counted."""
+        ...
+
+    async def peek(self, rule: AttemptRule, key: str) -> int:
+        """Whether one more attempt would be allowed, counting nothing."""
         ...
 
 

@@ -5,8 +5,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
+
+from limits import parse_many
 
 from application.job_processing import JobSettings
+from application.ports import AttemptRule
 from application.retry import RetryPolicy
 
 DEFAULT_DATA_DIR = "./data"
@@ -47,6 +51,29 @@ class DatabaseSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RateLimitSettings:
+    """Attempt limits, each "N/period" (``10/15 minutes``, ``30/minute``), and where they
+    are counted: ``memory://`` (this process) or ``redis://host:port/db`` (shared).
+    """
+
+    login_per_account: str = "10/15 minutes"
+    login_per_address: str = "30/minute"
+    register_per_account: str = "5/hour"
+    register_per_address: str = "20/hour"
+    storage_url: str = "memory://"
+    prefix: str = "tasklane"
+    storage_timeout_s: float = 0.5
+
+    def rules(self) -> dict[AttemptRule, str]:
+        return {
+            AttemptRule.LOGIN_FAILURES_PER_ACCOUNT: self.login_per_account,
+            AttemptRule.LOGIN_PER_ADDRESS: self.login_per_address,
+            AttemptRule.REGISTER_PER_ACCOUNT: self.register_per_account,
+            AttemptRule.REGISTER_PER_ADDRESS: self.register_per_address,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the service reads from its environment."""
 
@@ -63,6 +90,10 @@ class Settings:
     jwt_ttl_seconds: int = 3600
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    # None: as many concurrent hashes as CPUs, and twice that many waiting.
+    password_hash_concurrency: int | None = None
+    password_hash_queue: int | None = None
+    rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     log_level: str = "INFO"
 
     @property
@@ -125,6 +156,9 @@ class Settings:
             jwt_ttl_seconds=_int(env, "JWT_TTL_SECONDS") or 3600,
             argon2_time_cost=_int(env, "ARGON2_TIME_COST") or 3,
             argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB") or 65536,
+            password_hash_concurrency=_int(env, "PASSWORD_HASH_CONCURRENCY") or None,
+            password_hash_queue=_int(env, "PASSWORD_HASH_QUEUE"),
+            rate_limits=_rate_limits(env),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )
 
@@ -137,6 +171,48 @@ def hmac_key_bytes(algorithm: str) -> int:
 def _sqlite_in(data_dir: str) -> str:
     """The default database: an SQLite file in the data directory."""
     return f"sqlite+aiosqlite:///{data_dir.rstrip('/')}/tasklane.db"
+
+
+_RATE_LIMITS = RateLimitSettings()
+_RATE_LIMIT_STORAGE_SCHEMES = ("memory", "redis", "rediss")
+
+
+def _rate_limits(env: Mapping[str, str]) -> RateLimitSettings:
+    url = env.get("RATE_LIMIT_STORAGE_URL") or _RATE_LIMITS.storage_url
+    if urlsplit(url).scheme.removeprefix("async+") not in _RATE_LIMIT_STORAGE_SCHEMES:
+        raise SettingsError(
+            f"RATE_LIMIT_STORAGE_URL must be memory:// or redis[s]://host:port/db, not {url!r}"
+        )
+    return RateLimitSettings(
+        login_per_account=_rate(
+            env, "RATE_LIMIT_LOGIN_PER_ACCOUNT", _RATE_LIMITS.login_per_account
+        ),
+        login_per_address=_rate(
+            env, "RATE_LIMIT_LOGIN_PER_ADDRESS", _RATE_LIMITS.login_per_address
+        ),
+        register_per_account=_rate(
+            env, "RATE_LIMIT_REGISTER_PER_ACCOUNT", _RATE_LIMITS.register_per_account
+        ),
+        register_per_address=_rate(
+            env, "RATE_LIMIT_REGISTER_PER_ADDRESS", _RATE_LIMITS.register_per_address
+        ),
+        storage_url=url,
+        prefix=env.get("RATE_LIMIT_PREFIX") or _RATE_LIMITS.prefix,
+        storage_timeout_s=_float(env, "RATE_LIMIT_STORAGE_TIMEOUT")
+        or _RATE_LIMITS.storage_timeout_s,
+    )
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    """A single limit such as ``10/minute`` or ``5 per 15 minutes``, at least 1."""
+    value = env.get(name) or default
+    try:
+        items = parse_many(value)
+    except ValueError:
+        items = []
+    if len(items) != 1 or items[0].amount < 1:
+        raise SettingsError(f"{name} must read like 10/minute or 5/15 minutes, not {value!r}")
+    return value
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:

@@ -12,7 +12,12 @@ from litestar.plugins import PluginProtocol
 from application.ports import DatabaseProbe
 from application.runner import UseCaseRunner
 from domain.unit_of_work import UnitOfWork
-from infrastructure.security import Argon2PasswordHasher, JwtTokenService, resolve_signing_secret
+from infrastructure.security import (
+    Argon2PasswordHasher,
+    JwtTokenService,
+    LimitsAttemptLimiter,
+    resolve_signing_secret,
+)
 from infrastructure.settings import Settings, SettingsError
 from interfaces.gc_tuning import tune_garbage_collector
 from interfaces.http.controllers import CONTROLLERS
@@ -60,11 +65,18 @@ def create_app(
     )
     uow_factory = unit_of_work_factory or persistence.unit_of_work_factory
     workers = JobWorkers(uow_factory, settings.jobs, settings.retry, close=persistence.close)
+    limiter = LimitsAttemptLimiter(settings.rate_limits)
     services = Services(
         run=UseCaseRunner(uow_factory, settings.retry),
-        hasher=Argon2PasswordHasher(settings.argon2_time_cost, settings.argon2_memory_kib),
+        hasher=Argon2PasswordHasher(
+            settings.argon2_time_cost,
+            settings.argon2_memory_kib,
+            concurrency=settings.password_hash_concurrency,
+            queue=settings.password_hash_queue,
+        ),
         tokens=JwtTokenService(secret.value, settings.jwt_algorithm, settings.jwt_ttl_seconds),
         probe=persistence.probe,
+        limiter=limiter,
     )
     app = Litestar(
         route_handlers=list(CONTROLLERS),
@@ -74,7 +86,7 @@ def create_app(
         # Workers last: they start after the database plugin and stop before it.
         plugins=[*persistence.plugins, workers],
         on_startup=[tune_garbage_collector],
-        on_shutdown=[persistence.close],
+        on_shutdown=[persistence.close, limiter.close],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=openapi_config(_version()),
         logging_config=LoggingConfig(

@@ -91,12 +91,18 @@ async def app_backends(admin: asyncpg.Connection) -> list[asyncpg.Record]:
     )
 
 
-async def wait_for_lock_waiters(admin: asyncpg.Connection, count: int) -> list[int]:
-    """The pids of ``count`` app backends waiting on a lock, once there are that many."""
+async def wait_for_lock_waiters(
+    admin: asyncpg.Connection, count: int, *, besides: frozenset[int] = frozenset()
+) -> list[int]:
+    """The pids of ``count`` app backends waiting on a lock, once there are that many;
+    pids in ``besides`` (a backend just terminated, which lingers a moment) never count.
+    """
     async with asyncio.timeout(5):
         while True:
             waiting = [
-                r["pid"] for r in await app_backends(admin) if r["wait_event_type"] == "Lock"
+                r["pid"]
+                for r in await app_backends(admin)
+                if r["wait_event_type"] == "Lock" and r["pid"] not in besides
             ]
             if len(waiting) >= count:
                 return waiting

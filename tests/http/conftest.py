@@ -9,17 +9,26 @@ import pytest_asyncio
 
 from application.job_processing import JobSettings
 from domain.unit_of_work import UnitOfWork
-from infrastructure.settings import Settings
+from infrastructure.settings import RateLimitSettings, Settings
 from interfaces.app import create_app
 from tests.http.support import Api
 from tests.support.asgi import serving
 from tests.support.tokens import TEST_JWT_SECRET
 
+# Every test signs its users up from one address: the default sign-up limits would
+# refuse the later ones. tests/http/test_rate_limits.py keeps the defaults.
+GENEROUS = RateLimitSettings(
+    login_per_account="1000/minute",
+    login_per_address="1000/minute",
+    register_per_account="1000/minute",
+    register_per_address="1000/minute",
+)
 FAST = Settings(
     persistence="memory",
     jwt_secret=TEST_JWT_SECRET,
     argon2_time_cost=1,
     argon2_memory_kib=8,
+    rate_limits=GENEROUS,
     log_level="WARNING",
     jobs=JobSettings(poll_interval_s=0.02, grace_s=1.0),
 )

@@ -1,8 +1,14 @@
 """Registering, logging in and finding the current user."""
 
 from application.dto import LogInCommand, RegisterCommand
-from application.ports import AccessToken, PasswordHasher, TokenService
-from domain.errors import AuthenticationError, InvalidInputError
+from application.ports import (
+    AccessToken,
+    AttemptLimiter,
+    AttemptRule,
+    PasswordHasher,
+    TokenService,
+)
+from domain.errors import AuthenticationError, InvalidInputError, TooManyRequestsError
 from domain.ids import UserId
 from domain.unit_of_work import UnitOfWork
 from domain.user import (
@@ -17,12 +23,26 @@ from domain.user import (
 BAD_LOGIN = "e-mail or password is wrong"
 
 
-async def register(uow: UnitOfWork, hasher: PasswordHasher, command: RegisterCommand) -> User:
-    """Create a user; ``ConflictError`` when the e-mail is taken in any letter case."""
+def _refuse(wait_s: int) -> None:
+    """``TooManyRequestsError`` while an attempt limit has the caller wait."""
+    if wait_s > 0:
+        raise TooManyRequestsError(f"too many attempts; try again in {wait_s} s", wait_s)
+
+
+async def register(
+    uow: UnitOfWork, hasher: PasswordHasher, limiter: AttemptLimiter, command: RegisterCommand
+) -> User:
+    """Create a user; ``ConflictError`` when the e-mail is taken in any letter case.
+
+    Every attempt counts against the caller's address, and every valid one against the
+    e-mail; past either limit, ``TooManyRequestsError`` before any hashing.
+    """
+    _refuse(await limiter.hit(AttemptRule.REGISTER_PER_ADDRESS, command.client_address))
     # Validate everything before the slow hash so bad input answers fast.
     email = normalized_email(command.email)
     checked_password(command.password)
     checked_display_name(command.display_name)
+    _refuse(await limiter.hit(AttemptRule.REGISTER_PER_ACCOUNT, email))
     password_hash = await hasher.hash(command.password)
     async with uow:
         user = await uow.users.add(NewUser(email, password_hash, command.display_name))
@@ -31,25 +51,36 @@ async def register(uow: UnitOfWork, hasher: PasswordHasher, command: RegisterCom
 
 
 async def log_in(
-    uow: UnitOfWork, hasher: PasswordHasher, tokens: TokenService, command: LogInCommand
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    tokens: TokenService,
+    limiter: AttemptLimiter,
+    command: LogInCommand,
 ) -> AccessToken:
     """A token for matching credentials; ``AuthenticationError`` for any mismatch,
     taking as long for an unknown e-mail as for a wrong password.
+
+    Every attempt counts against the caller's address; only failures count against the
+    e-mail (known or not, so a lock reveals nothing), and a locked e-mail is refused
+    with ``TooManyRequestsError`` before any hashing, even with the right password.
     """
+    _refuse(await limiter.hit(AttemptRule.LOGIN_PER_ADDRESS, command.client_address))
     try:
         email = normalized_email(command.email)
     except InvalidInputError:
         email = None
     user = None
     if email is not None:
+        _refuse(await limiter.peek(AttemptRule.LOGIN_FAILURES_PER_ACCOUNT, email))
         async with uow.reading():
             user = await uow.users.get_by_email(email)
     if user is None:
         await hasher.burn(command.password)
-        raise AuthenticationError(BAD_LOGIN)
-    if not await hasher.verify(user.password_hash, command.password):
-        raise AuthenticationError(BAD_LOGIN)
-    return tokens.issue(user.id)
+    elif await hasher.verify(user.password_hash, command.password):
+        return tokens.issue(user.id)
+    if email is not None:
+        await limiter.hit(AttemptRule.LOGIN_FAILURES_PER_ACCOUNT, email)
+    raise AuthenticationError(BAD_LOGIN)
 
 
 async def current_user(uow: UnitOfWork, user_id: UserId) -> User:

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from litestar.di import Provide
 
 from application.authentication import Authenticator
-from application.ports import DatabaseProbe, PasswordHasher, TokenService
+from application.ports import AttemptLimiter, DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
 from interfaces.http.auth import caller_provider
 
 RUN = "run"
 HASHER = "hasher"
+LIMITER = "limiter"
 TOKENS = "tokens"
 PROBE = "probe"
 CALLER = "me"
@@ -24,6 +25,7 @@ class Services:
     hasher: PasswordHasher
     tokens: TokenService
     probe: DatabaseProbe
+    limiter: AttemptLimiter
 
 
 def dependencies(services: Services) -> dict[str, Provide]:
@@ -37,6 +39,9 @@ def dependencies(services: Services) -> dict[str, Provide]:
     def provide_hasher() -> PasswordHasher:
         return services.hasher
 
+    def provide_limiter() -> AttemptLimiter:
+        return services.limiter
+
     def provide_tokens() -> TokenService:
         return services.tokens
 
@@ -46,6 +51,7 @@ def dependencies(services: Services) -> dict[str, Provide]:
     return {
         RUN: Provide(provide_run, sync_to_thread=False),
         HASHER: Provide(provide_hasher, sync_to_thread=False),
+        LIMITER: Provide(provide_limiter, sync_to_thread=False),
         TOKENS: Provide(provide_tokens, sync_to_thread=False),
         PROBE: Provide(provide_probe, sync_to_thread=False),
         CALLER: Provide(

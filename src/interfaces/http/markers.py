@@ -3,7 +3,7 @@
 from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
-from application.ports import DatabaseProbe, PasswordHasher, TokenService
+from application.ports import AttemptLimiter, DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
 from interfaces.http.caller import Caller
 
@@ -11,6 +11,7 @@ from interfaces.http.caller import Caller
 # isinstance, and these values come from our own providers.
 RunDep = NamedDependency[SkipValidation[UseCaseRunner]]
 PasswordHasherDep = NamedDependency[SkipValidation[PasswordHasher]]
+AttemptLimiterDep = NamedDependency[SkipValidation[AttemptLimiter]]
 TokenServiceDep = NamedDependency[SkipValidation[TokenService]]
 DatabaseProbeDep = NamedDependency[SkipValidation[DatabaseProbe]]
 CallerDep = NamedDependency[SkipValidation[Caller]]

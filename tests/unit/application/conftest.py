@@ -7,7 +7,11 @@ from application.dto import RegisterCommand
 from application.use_cases.auth import register
 from domain.user import User
 from infrastructure.persistence.memory import InMemoryStore, InMemoryUnitOfWork
-from tests.unit.application.fakes import FakePasswordHasher, FakeTokenService
+from tests.unit.application.fakes import (
+    FakeAttemptLimiter,
+    FakePasswordHasher,
+    FakeTokenService,
+)
 
 
 @pytest.fixture
@@ -31,11 +35,19 @@ def tokens() -> FakeTokenService:
     return FakeTokenService()
 
 
+@pytest.fixture
+def limiter() -> FakeAttemptLimiter:
+    """No limit is reached unless a test sets one."""
+    return FakeAttemptLimiter()
+
+
 @pytest_asyncio.fixture
 async def alice(uow: InMemoryUnitOfWork, hasher: FakePasswordHasher) -> User:
-    return await register(uow, hasher, RegisterCommand("alice@example.com", "alice-secret"))
+    command = RegisterCommand("alice@example.com", "alice-secret")
+    return await register(uow, hasher, FakeAttemptLimiter(), command)
 
 
 @pytest_asyncio.fixture
 async def bob(uow: InMemoryUnitOfWork, hasher: FakePasswordHasher) -> User:
-    return await register(uow, hasher, RegisterCommand("bob@example.com", "bob-secret"))
+    command = RegisterCommand("bob@example.com", "bob-secret")
+    return await register(uow, hasher, FakeAttemptLimiter(), command)

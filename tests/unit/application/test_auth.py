@@ -10,15 +10,21 @@ from domain.errors import AuthenticationError, ConflictError, InvalidInputError
 from domain.ids import UserId
 from domain.user import User
 from infrastructure.persistence.memory import InMemoryUnitOfWork
-from tests.unit.application.fakes import FakePasswordHasher, FakeTokenService
+from tests.unit.application.fakes import (
+    FakeAttemptLimiter,
+    FakePasswordHasher,
+    FakeTokenService,
+)
 
 pytestmark = pytest.mark.asyncio
 
 
 async def test_register_stores_a_lower_cased_email_and_a_hash(
-    uow: InMemoryUnitOfWork, hasher: FakePasswordHasher
+    uow: InMemoryUnitOfWork, hasher: FakePasswordHasher, limiter: FakeAttemptLimiter
 ) -> None:
-    user = await register(uow, hasher, RegisterCommand("Ann@Example.COM", "password1", "Ann"))
+    user = await register(
+        uow, hasher, limiter, RegisterCommand("Ann@Example.COM", "password1", "Ann")
+    )
     assert (user.email, user.display_name) == ("ann@example.com", "Ann")
     assert "password1" not in user.password_hash
     assert await hasher.verify(user.password_hash, "password1")
@@ -26,10 +32,10 @@ async def test_register_stores_a_lower_cased_email_and_a_hash(
 
 
 async def test_register_twice_in_any_case_conflicts(
-    uow: InMemoryUnitOfWork, hasher: FakePasswordHasher, alice: User
+    uow: InMemoryUnitOfWork, hasher: FakePasswordHasher, limiter: FakeAttemptLimiter, alice: User
 ) -> None:
     with pytest.raises(ConflictError):
-        await register(uow, hasher, RegisterCommand("ALICE@example.com", "another-pw"))
+        await register(uow, hasher, limiter, RegisterCommand("ALICE@example.com", "another-pw"))
     async with uow:
         assert await uow.users.get_by_email("alice@example.com") == alice
 
@@ -47,10 +53,14 @@ async def test_register_twice_in_any_case_conflicts(
     ],
 )
 async def test_register_refuses_invalid_input_before_hashing(
-    uow: InMemoryUnitOfWork, hasher: FakePasswordHasher, command: RegisterCommand, field: str
+    uow: InMemoryUnitOfWork,
+    hasher: FakePasswordHasher,
+    limiter: FakeAttemptLimiter,
+    command: RegisterCommand,
+    field: str,
 ) -> None:
     with pytest.raises(InvalidInputError) as raised:
-        await register(uow, hasher, command)
+        await register(uow, hasher, limiter, command)
     assert [problem.field for problem in raised.value.problems] == [field]
     assert hasher.hashed == 0
     async with uow:
@@ -58,20 +68,23 @@ async def test_register_refuses_invalid_input_before_hashing(
 
 
 async def test_password_length_counts_code_points(
-    uow: InMemoryUnitOfWork, hasher: FakePasswordHasher
+    uow: InMemoryUnitOfWork, hasher: FakePasswordHasher, limiter: FakeAttemptLimiter
 ) -> None:
     # Eight characters, but 32 bytes in UTF-8.
-    user = await register(uow, hasher, RegisterCommand("ann@example.com", "🔑" * 8))
+    user = await register(uow, hasher, limiter, RegisterCommand("ann@example.com", "🔑" * 8))
     assert await hasher.verify(user.password_hash, "🔑" * 8)
 
 
 async def test_log_in_issues_a_token_for_the_user(
     uow: InMemoryUnitOfWork,
     hasher: FakePasswordHasher,
+    limiter: FakeAttemptLimiter,
     tokens: FakeTokenService,
     alice: User,
 ) -> None:
-    token = await log_in(uow, hasher, tokens, LogInCommand("Alice@Example.com", "alice-secret"))
+    token = await log_in(
+        uow, hasher, tokens, limiter, LogInCommand("Alice@Example.com", "alice-secret")
+    )
     assert tokens.verify(token.token) == alice.id
     assert token.expires_in == 3600
 
@@ -88,6 +101,7 @@ async def test_log_in_issues_a_token_for_the_user(
 async def test_log_in_refuses_bad_credentials(
     uow: InMemoryUnitOfWork,
     hasher: FakePasswordHasher,
+    limiter: FakeAttemptLimiter,
     tokens: FakeTokenService,
     alice: User,
     email: str,
@@ -95,7 +109,7 @@ async def test_log_in_refuses_bad_credentials(
     burns: int,
 ) -> None:
     with pytest.raises(AuthenticationError):
-        await log_in(uow, hasher, tokens, LogInCommand(email, password))
+        await log_in(uow, hasher, tokens, limiter, LogInCommand(email, password))
     # An unknown e-mail spends a hash's time, so timing does not reveal who is registered.
     assert hasher.burned == burns
 

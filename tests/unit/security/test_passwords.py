@@ -1,7 +1,14 @@
-"""Argon2 hashing: salted, verifiable, never accepting a wrong password."""
+"""Argon2 hashing: salted, verifiable, never accepting a wrong password, and bounded."""
+
+import asyncio
+import os
+import threading
+import time
+from typing import Any
 
 import pytest
 
+from domain.errors import UnavailableError
 from infrastructure.security import Argon2PasswordHasher
 
 
@@ -32,3 +39,41 @@ async def test_a_corrupt_hash_is_a_mismatch_not_a_crash(hasher: Argon2PasswordHa
 @pytest.mark.asyncio
 async def test_burn_spends_a_verification(hasher: Argon2PasswordHasher) -> None:
     await hasher.burn("anything at all")
+
+
+class HeldArgon2:
+    """Argon2 whose hashes wait for ``gate``: work that stays running until released."""
+
+    def __init__(self, real: Any, gate: threading.Event) -> None:
+        self.real, self.gate = real, gate
+
+    def hash(self, password: str) -> str:
+        self.gate.wait(5)
+        return str(self.real.hash(password))
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return bool(self.real.verify(password_hash, password))
+
+
+@pytest.mark.asyncio
+async def test_hashing_past_its_running_and_waiting_bound_is_refused_at_once() -> None:
+    hasher = Argon2PasswordHasher(time_cost=1, memory_kib=8, concurrency=1, queue=1)
+    gate = threading.Event()
+    hasher._argon2 = HeldArgon2(hasher._argon2, gate)  # type: ignore[assignment]
+    running = asyncio.create_task(hasher.hash("first"))
+    waiting = asyncio.create_task(hasher.hash("second"))
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    with pytest.raises(UnavailableError, match="too many sign-ins at once"):
+        await hasher.verify("$argon2id$whatever", "third")
+    assert time.monotonic() - started < 0.05
+    gate.set()
+    assert all(stored.startswith("$argon2id$") for stored in await asyncio.gather(running, waiting))
+    # The bound frees as the work ends.
+    assert await hasher.verify(await hasher.hash("fourth"), "fourth")
+
+
+def test_the_default_bound_follows_the_cpu_count() -> None:
+    hasher = Argon2PasswordHasher(time_cost=1, memory_kib=8)
+    cpus = os.cpu_count() or 1
+    assert hasher._capacity == 3 * cpus

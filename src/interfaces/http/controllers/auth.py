@@ -1,11 +1,15 @@
 """Registering, logging in and reading the current user."""
 
-from litestar import Controller, get, post
+from typing import Any
+
+from litestar import Controller, Request, get, post
 from litestar.params import RawBody
 
+from application.dto import UNKNOWN_CLIENT
 from application.use_cases import auth
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.markers import (
+    AttemptLimiterDep,
     CallerDep,
     PasswordHasherDep,
     RunDep,
@@ -27,27 +31,45 @@ class AuthController(Controller):
     @post("/register", status_code=201, operation_class=json_body(RegisterRequest))
     async def register(
         self,
+        request: Request[Any, Any, Any],
         body: RawBody,
         run: RunDep,
         hasher: PasswordHasherDep,
+        limiter: AttemptLimiterDep,
     ) -> UserResponse:
-        """Create an account; 409 when the e-mail is taken in any letter case."""
-        user = await run(auth.register, hasher, _register.decode(body).to_command())
+        """Create an account; 409 when the e-mail is taken in any letter case, 429 past
+        the sign-up limits.
+        """
+        command = _register.decode(body).to_command(client_address(request))
+        user = await run(auth.register, hasher, limiter, command)
         return UserResponse.of(user)
 
     @post("/login", status_code=200, operation_class=json_body(LoginRequest))
     async def login(
         self,
+        request: Request[Any, Any, Any],
         body: RawBody,
         run: RunDep,
         hasher: PasswordHasherDep,
         tokens: TokenServiceDep,
+        limiter: AttemptLimiterDep,
     ) -> TokenResponse:
-        """Exchange credentials for a bearer token; 401 for any mismatch."""
-        token = await run(auth.log_in, hasher, tokens, _login.decode(body).to_command())
+        """Exchange credentials for a bearer token; 401 for any mismatch, 429 past the
+        log-in limits.
+        """
+        command = _login.decode(body).to_command(client_address(request))
+        token = await run(auth.log_in, hasher, tokens, limiter, command)
         return TokenResponse.of(token)
 
     @get("/me", security=BEARER)
     async def me(self, me: CallerDep) -> UserResponse:
         """The user the token names."""
         return UserResponse.of(await me.run(auth.current_user, me.id))
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The ASGI peer's address. Behind a proxy that is the proxy, unless the server
+    rewrites it from trusted forwarding headers (uvicorn's ``--proxy-headers`` with
+    ``--forwarded-allow-ips``): never read those headers here, any client can send them.
+    """
+    return request.client.host if request.client else UNKNOWN_CLIENT

@@ -19,8 +19,8 @@ class RegisterRequest(StrictRequest):
     password: Annotated[str, text(8, 128)]
     display_name: Annotated[str, text(1, 100)] | None = None
 
-    def to_command(self) -> RegisterCommand:
-        return RegisterCommand(self.email, self.password, self.display_name)
+    def to_command(self, client_address: str) -> RegisterCommand:
+        return RegisterCommand(self.email, self.password, self.display_name, client_address)
 
 
 class LoginRequest(StrictRequest):
@@ -29,8 +29,8 @@ class LoginRequest(StrictRequest):
     email: str
     password: str
 
-    def to_command(self) -> LogInCommand:
-        return LogInCommand(self.email, self.password)
+    def to_command(self, client_address: str) -> LogInCommand:
+        return LogInCommand(self.email, self.password, client_address)
 
 
 class UserResponse(msgspec.Struct):
