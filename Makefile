@@ -12,7 +12,7 @@ endif
 RUN := $(UV) run --frozen --no-sync
 LITESTAR := $(RUN) litestar --app $(APP)
 
-.PHONY: install run migrate serve worker test lint format unit bench clean
+.PHONY: install run migrate serve worker test lint format unit browser bench clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -49,7 +49,14 @@ format: install
 	$(RUN) ruff format src tests bench
 	$(RUN) ruff check --fix src tests bench
 
-unit: install
+# The docs-page test drives Debian's headless Chromium: installed here when missing and the
+# machine allows it (root with apt-get); otherwise that test skips (and fails in CI).
+browser:
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium </dev/null; } \
+	  || echo "could not install chromium: the docs-page browser test will skip"
+
+unit: install browser
 	$(RUN) pytest -q
 
 test: lint unit
