@@ -12,7 +12,7 @@ endif
 RUN := $(UV) run --frozen --no-sync
 LITESTAR := $(RUN) litestar --app $(APP)
 
-.PHONY: install run migrate serve worker test lint format unit bench clean
+.PHONY: install run migrate serve worker test lint format unit system-packages bench clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -49,7 +49,19 @@ format: install
 	$(RUN) ruff format src tests bench
 	$(RUN) ruff check --fix src tests bench
 
-unit: install
+# Debian packages some tests drive: headless Chromium (the docs page) and PgBouncer (the
+# PostgreSQL suites through a transaction pooler). Installed here when missing and the
+# machine allows it (root with apt-get); otherwise those tests skip (and fail in CI).
+SYSTEM_PACKAGES := chromium:chromium pgbouncer:/usr/sbin/pgbouncer
+system-packages:
+	@for entry in $(SYSTEM_PACKAGES); do \
+	  package=$${entry%%:*}; binary=$${entry#*:}; \
+	  command -v $$binary >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+	    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$package </dev/null; } \
+	    || echo "could not install $$package: the tests that need it will skip"; \
+	done
+
+unit: install system-packages
 	$(RUN) pytest -q
 
 test: lint unit

@@ -19,6 +19,8 @@ from litestar.openapi.spec import (
     SecurityScheme,
 )
 
+from interfaces.http.docs_page import docs_site
+
 BEARER_SCHEME = "bearer"
 BEARER: list[SecurityRequirement] = [{BEARER_SCHEME: []}]
 _DEFS = "#/$defs/"
@@ -43,11 +45,14 @@ def json_body(schema: type[msgspec.Struct]) -> type[Operation]:
 def openapi_config(version: str) -> OpenAPIConfig:
     """The document served under ``/schema``."""
     bearer = SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+    # The site's router sets the path ("/schema"); OpenAPIConfig.path would be ignored.
+    site = docs_site("/schema")
     return OpenAPIConfig(
         title="Tasklane",
         version=version,
-        path="/schema",
         components=Components(security_schemes={BEARER_SCHEME: bearer}),
+        render_plugins=site.render_plugins,
+        openapi_router=site.router,
     )
 
 
