@@ -1,6 +1,7 @@
 """Settings read once from the environment; every default is documented in the README."""
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,8 @@ class Settings:
     password_hash_concurrency: int | None = None
     password_hash_queue: int | None = None
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
+    # Browser origins allowed to call the API; empty: no CORS headers at all.
+    cors_allow_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
 
     @property
@@ -159,6 +162,7 @@ class Settings:
             password_hash_concurrency=_int(env, "PASSWORD_HASH_CONCURRENCY") or None,
             password_hash_queue=_int(env, "PASSWORD_HASH_QUEUE"),
             rate_limits=_rate_limits(env),
+            cors_allow_origins=_origins(env, "CORS_ALLOW_ORIGINS"),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )
 
@@ -213,6 +217,21 @@ def _rate(env: Mapping[str, str], name: str, default: str) -> str:
     if len(items) != 1 or items[0].amount < 1:
         raise SettingsError(f"{name} must read like 10/minute or 5/15 minutes, not {value!r}")
     return value
+
+
+_ORIGIN = re.compile(r"^https?://[^/\s?#]+$")
+
+
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated origins (``scheme://host[:port]``, no path), or ``*`` for any."""
+    origins = tuple(o.strip().rstrip("/") for o in env.get(name, "").split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not _ORIGIN.fullmatch(origin):
+            raise SettingsError(
+                f"{name} must list origins like https://app.example.com (scheme and host, "
+                f"no path), separated by commas, or *; not {origin!r}"
+            )
+    return origins
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:

@@ -21,6 +21,7 @@ from infrastructure.security import (
 from infrastructure.settings import Settings, SettingsError
 from interfaces.gc_tuning import tune_garbage_collector
 from interfaces.http.controllers import CONTROLLERS
+from interfaces.http.cors import cors_config
 from interfaces.http.dependencies import Services, dependencies
 from interfaces.http.errors import exception_handlers
 from interfaces.http.openapi import openapi_config
@@ -88,6 +89,7 @@ def create_app(
         on_startup=[tune_garbage_collector],
         on_shutdown=[persistence.close, limiter.close],
         request_max_body_size=MAX_BODY_BYTES,
+        cors_config=cors_config(settings.cors_allow_origins),
         openapi_config=openapi_config(_version()),
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},

@@ -107,3 +107,11 @@ def test_database_url_wins_over_its_alias() -> None:
 def test_malformed_values_are_refused(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})
+
+
+def test_origins_come_from_a_comma_separated_setting() -> None:
+    settings = Settings.from_env({"CORS_ALLOW_ORIGINS": " https://a.example ,http://b.test:8080/"})
+    assert settings.cors_allow_origins == ("https://a.example", "http://b.test:8080")
+    assert Settings.from_env({}).cors_allow_origins == ()
+    with pytest.raises(SettingsError, match="CORS_ALLOW_ORIGINS"):
+        Settings.from_env({"CORS_ALLOW_ORIGINS": "https://a.example/path"})
