@@ -15,7 +15,7 @@ from interfaces.http.bodies import StrictDecoder
 from interfaces.http.etags import etag, expected_version
 from interfaces.http.markers import CallerDep
 from interfaces.http.openapi import BEARER, json_body
-from interfaces.http.queries import DEFAULT_LIMIT, Limit, Offset
+from interfaces.http.queries import DEFAULT_LIMIT, Limit, Offset, Search
 from interfaces.http.schemas.tasks import (
     TaskCreateRequest,
     TaskPageResponse,
@@ -57,7 +57,7 @@ class TaskController(Controller):
         completed: FromQuery[bool | None] = None,
         category_id: FromQuery[int | None] = None,
         priority: FromQuery[Priority | None] = None,
-        q: FromQuery[str | None] = None,
+        q: Search = None,
         sort: FromQuery[TaskSort] = TaskSort.CREATED_AT_DESC,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
