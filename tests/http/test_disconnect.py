@@ -40,7 +40,7 @@ async def upload_then_hang_up(app: Litestar, auth: dict[str, str]) -> list[dict[
         "raw_path": b"/tasks",
         "root_path": "",
         "query_string": b"",
-        "headers": headers + [(b"x-request-id", b"gone-away")],
+        "headers": [*headers, (b"x-request-id", b"gone-away")],
         "client": ("127.0.0.1", 50000),
         "server": ("t.test", 80),
     }
