@@ -17,6 +17,7 @@ from interfaces.gc_tuning import tune_garbage_collector
 from interfaces.http.controllers import CONTROLLERS
 from interfaces.http.dependencies import Services, dependencies
 from interfaces.http.errors import exception_handlers
+from interfaces.http.header_limit import HeaderLimitedLitestar
 from interfaces.http.openapi import openapi_config
 from interfaces.http.request_id import add_request_id
 from interfaces.workers import JobWorkers
@@ -58,7 +59,7 @@ def create_app(
         ),
         probe=persistence.probe,
     )
-    return Litestar(
+    return HeaderLimitedLitestar(
         route_handlers=list(CONTROLLERS),
         dependencies=dependencies(services),
         exception_handlers=exception_handlers(),

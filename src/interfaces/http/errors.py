@@ -61,6 +61,7 @@ TOO_LARGE = Kind(413, "payload-too-large", "Request body too large")
 # Answered to no one (the client is gone), but the access log records a status.
 INCOMPLETE = Kind(400, "incomplete-request", "Incomplete request")
 TOO_MANY_REQUESTS = Kind(429, "too-many-requests", "Too many requests")
+HEADERS_TOO_LARGE = Kind(431, "headers-too-large", "Request headers too large")
 UNAVAILABLE = Kind(503, "unavailable", "Service unavailable", _UNAVAILABLE_HEADERS)
 INTERNAL = Kind(500, "internal", "Internal server error")
 
@@ -77,7 +78,15 @@ DOMAIN_KINDS: dict[type[DomainError], Kind] = {
 # Litestar's own HTTP errors, by status.
 STATUS_KINDS: dict[int, Kind] = {
     kind.status: kind
-    for kind in (VALIDATION, UNAUTHORIZED, NOT_FOUND, METHOD_NOT_ALLOWED, TOO_LARGE, UNAVAILABLE)
+    for kind in (
+        VALIDATION,
+        UNAUTHORIZED,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        TOO_LARGE,
+        HEADERS_TOO_LARGE,
+        UNAVAILABLE,
+    )
 }
 
 
