@@ -42,7 +42,13 @@ def utc_due_at(value: datetime | None) -> datetime | None:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInputError.for_field("due_at", "must carry a timezone offset")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:59:59-01:00 is a valid timestamp whose UTC instant is not.
+        raise InvalidInputError.for_field(
+            "due_at", "must fall within years 1 to 9999 in UTC"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,9 @@ from domain.task import Priority
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+# Longer searches are not real searches, and SQLite refuses LIKE patterns over 50,000
+# bytes ("LIKE or GLOB pattern too complex"); one bound, the same on every backend.
+MAX_QUERY_LENGTH = 200
 
 T = TypeVar("T")
 
@@ -61,6 +64,10 @@ class TaskQuery:
     q: str | None = None
     sort: TaskSort = TaskSort.CREATED_AT_DESC
     window: PageWindow = PageWindow()
+
+    def __post_init__(self) -> None:
+        if self.q is not None and len(self.q) > MAX_QUERY_LENGTH:
+            raise InvalidInputError.for_field("q", f"must be at most {MAX_QUERY_LENGTH} characters")
 
 
 @dataclass(frozen=True, slots=True)

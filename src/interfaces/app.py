@@ -24,6 +24,7 @@ from interfaces.http.controllers import CONTROLLERS
 from interfaces.http.cors import cors_config
 from interfaces.http.dependencies import Services, dependencies
 from interfaces.http.errors import exception_handlers
+from interfaces.http.header_limit import HeaderLimitedLitestar
 from interfaces.http.openapi import openapi_config
 from interfaces.http.request_id import add_request_id
 from interfaces.workers import JobWorkers
@@ -79,7 +80,7 @@ def create_app(
         probe=persistence.probe,
         limiter=limiter,
     )
-    app = Litestar(
+    app = HeaderLimitedLitestar(
         route_handlers=list(CONTROLLERS),
         dependencies=dependencies(services),
         exception_handlers=exception_handlers(),

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, InternalServerException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 from domain.errors import (
@@ -35,6 +35,8 @@ from interfaces.http.request_id import request_id_of
 logger = logging.getLogger("tasklane.http")
 
 RETRY_AFTER_SECONDS = "2"
+# What Litestar (2.25, ``Request.stream``) raises when the client hangs up mid-body.
+_CLIENT_GONE = "client disconnected prematurely"
 _UNAUTHORIZED_HEADERS = {"WWW-Authenticate": "Bearer"}
 _UNAVAILABLE_HEADERS = {"Retry-After": RETRY_AFTER_SECONDS}
 
@@ -56,7 +58,10 @@ METHOD_NOT_ALLOWED = Kind(405, "method-not-allowed", "Method not allowed")
 CONFLICT = Kind(409, "conflict", "Conflict")
 PRECONDITION_FAILED = Kind(412, "precondition-failed", "Precondition failed")
 TOO_LARGE = Kind(413, "payload-too-large", "Request body too large")
+# Answered to no one (the client is gone), but the access log records a status.
+INCOMPLETE = Kind(400, "incomplete-request", "Incomplete request")
 TOO_MANY_REQUESTS = Kind(429, "too-many-requests", "Too many requests")
+HEADERS_TOO_LARGE = Kind(431, "headers-too-large", "Request headers too large")
 UNAVAILABLE = Kind(503, "unavailable", "Service unavailable", _UNAVAILABLE_HEADERS)
 INTERNAL = Kind(500, "internal", "Internal server error")
 
@@ -73,7 +78,15 @@ DOMAIN_KINDS: dict[type[DomainError], Kind] = {
 # Litestar's own HTTP errors, by status.
 STATUS_KINDS: dict[int, Kind] = {
     kind.status: kind
-    for kind in (VALIDATION, UNAUTHORIZED, NOT_FOUND, METHOD_NOT_ALLOWED, TOO_LARGE, UNAVAILABLE)
+    for kind in (
+        VALIDATION,
+        UNAUTHORIZED,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        TOO_LARGE,
+        HEADERS_TOO_LARGE,
+        UNAVAILABLE,
+    )
 }
 
 
@@ -132,6 +145,15 @@ def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Respo
         response = http_error_response(error)
     if response is not None:
         return response
+    if isinstance(error, InternalServerException) and error.detail == _CLIENT_GONE:
+        # The client's doing, not a fault of ours: one line, no traceback.
+        logger.info(
+            "client disconnected before sending its whole request: %s %s (request %s)",
+            request.method,
+            request.url.path,
+            request_id_of(request.scope),
+        )
+        return _answer(INCOMPLETE, "the client disconnected before the request body ended")
     logger.error(
         "unhandled error in %s %s (request %s)",
         request.method,

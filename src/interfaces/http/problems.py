@@ -34,6 +34,11 @@ def problem_type(slug: str) -> str:
     return PROBLEM_TYPE_BASE + slug
 
 
+def problem_document(status: int, slug: str, title: str, detail: str) -> bytes:
+    """A problem document's bytes, for answers sent below the framework."""
+    return _encode(Problem(problem_type(slug), title, status, detail))
+
+
 def problem_response(
     status: int,
     slug: str,

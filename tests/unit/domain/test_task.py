@@ -103,3 +103,24 @@ def test_changes_validate_what_they_are_given() -> None:
     ):
         with pytest.raises(InvalidInputError):
             TaskChanges(**bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(-timedelta(hours=1))),
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))),
+    ],
+)
+def test_due_at_whose_utc_instant_leaves_the_calendar_is_invalid(value: datetime) -> None:
+    for build in (lambda: NewTask(OWNER, "t", due_at=value), lambda: TaskChanges(due_at=value)):
+        with pytest.raises(InvalidInputError) as raised:
+            build()
+        assert [problem.field for problem in raised.value.problems] == ["due_at"]
+
+
+def test_due_at_at_the_ends_of_the_calendar_in_utc_is_kept() -> None:
+    last = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=1)))
+    assert utc_due_at(last) == datetime(9999, 12, 31, 22, 59, 59, tzinfo=UTC)
+    first = datetime(1, 1, 1, tzinfo=timezone(-timedelta(hours=1)))
+    assert utc_due_at(first) == datetime(1, 1, 1, 1, tzinfo=UTC)

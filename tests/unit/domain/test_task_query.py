@@ -9,6 +9,7 @@ from domain.ids import UserId
 from domain.task_query import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
     PageWindow,
     TaskQuery,
     TaskSort,
@@ -61,3 +62,11 @@ def test_query_defaults_to_newest_first() -> None:
     query = TaskQuery(UserId(uuid.uuid4()))
     assert (query.sort, query.window) == (TaskSort.CREATED_AT_DESC, PageWindow())
     assert (query.completed, query.category_id, query.priority, query.q) == (None,) * 4
+
+
+def test_search_is_bounded_in_code_points() -> None:
+    owner = UserId(uuid.uuid4())
+    assert TaskQuery(owner, q="😀" * MAX_QUERY_LENGTH).q == "😀" * MAX_QUERY_LENGTH
+    with pytest.raises(InvalidInputError) as raised:
+        TaskQuery(owner, q="a" * (MAX_QUERY_LENGTH + 1))
+    assert [problem.field for problem in raised.value.problems] == ["q"]

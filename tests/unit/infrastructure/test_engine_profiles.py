@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool, StaticPool
 
@@ -108,3 +110,28 @@ async def test_sqlite_file_pool_can_still_be_sized(tmp_path: Path) -> None:
         assert _queue_pool(engine).size() == 3
     finally:
         await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_database_url(request: pytest.FixtureRequest) -> str:
+    """Sync on purpose: the PostgreSQL fixture runs its own event loop."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return "sqlite+aiosqlite:///:memory:"
+
+
+@pytest.mark.asyncio
+async def test_errors_never_carry_statement_parameters(any_database_url: str) -> None:
+    engine = build_engine(DatabaseSettings(url=any_database_url), production=False)
+    secret = "my private task title"
+    try:
+        async with engine.connect() as connection:
+            with pytest.raises(DBAPIError) as raised:
+                await connection.execute(
+                    text("SELECT no_such_column FROM no_such_table WHERE :title = :title"),
+                    {"title": secret},
+                )
+    finally:
+        await engine.dispose()
+    assert secret not in str(raised.value)
+    assert "hide_parameters" in str(raised.value)

@@ -73,7 +73,9 @@ def engine_profile(
 
 def engine_arguments(target: DatabaseTarget, profile: EngineProfile) -> dict[str, Any]:
     """Keyword arguments for ``create_async_engine`` (the URL aside)."""
-    arguments: dict[str, Any] = {"echo": profile.echo}
+    # Statement parameters are users' data (titles, e-mails): keep them out of error
+    # messages, and so out of every logged traceback; echo shows placeholders too.
+    arguments: dict[str, Any] = {"echo": profile.echo, "hide_parameters": True}
     connect_args = dict(target.connect_args)
     if target.dialect == "sqlite" and is_memory(target.url):
         # One shared connection, or every session would see its own empty database;

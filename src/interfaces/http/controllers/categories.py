@@ -1,7 +1,7 @@
 """The caller's categories."""
 
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, RawBody
+from litestar.params import RawBody
 
 from application.use_cases import categories
 from domain.task_query import PageWindow
@@ -45,20 +45,20 @@ class CategoryController(Controller):
         page = await me.run(categories.list_categories, me.id, PageWindow(limit, offset))
         return CategoryPageResponse.of(page)
 
-    @get("/{category_id:int}")
+    @get("/{category_id:str}")
     async def get_category(
         self,
-        category_id: FromPath[int],
+        category_id: paths.PathId,
         me: CallerDep,
     ) -> CategoryResponse:
         """One category."""
         category = await me.run(categories.get_category, me.id, paths.category_id(category_id))
         return CategoryResponse.of(category)
 
-    @patch("/{category_id:int}", operation_class=json_body(CategoryUpdateRequest))
+    @patch("/{category_id:str}", operation_class=json_body(CategoryUpdateRequest))
     async def update_category(
         self,
-        category_id: FromPath[int],
+        category_id: paths.PathId,
         body: RawBody,
         me: CallerDep,
     ) -> CategoryResponse:
@@ -68,10 +68,10 @@ class CategoryController(Controller):
         category = await me.run(categories.update_category, me.id, target, changes)
         return CategoryResponse.of(category)
 
-    @delete("/{category_id:int}")
+    @delete("/{category_id:str}")
     async def delete_category(
         self,
-        category_id: FromPath[int],
+        category_id: paths.PathId,
         me: CallerDep,
     ) -> None:
         """Delete a category; its tasks stay, with ``category_id`` null."""

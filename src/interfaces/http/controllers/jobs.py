@@ -1,7 +1,7 @@
 """Background processing: accepting jobs and reporting on them."""
 
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, RawBody
+from litestar.params import RawBody
 
 from application.use_cases import jobs
 from interfaces.http import paths
@@ -28,7 +28,7 @@ class JobController(Controller):
             JobResponse.of(job), status_code=202, headers={"Location": f"/jobs/{job.id}"}
         )
 
-    @get("/jobs/{job_id:int}")
-    async def get_job(self, job_id: FromPath[int], me: CallerDep) -> JobResponse:
+    @get("/jobs/{job_id:str}")
+    async def get_job(self, job_id: paths.PathId, me: CallerDep) -> JobResponse:
         """A job's status and progress."""
         return JobResponse.of(await me.run(jobs.get_job, me.id, paths.job_id(job_id)))

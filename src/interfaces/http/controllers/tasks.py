@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, HeaderParameter, RawBody
+from litestar.params import FromQuery, HeaderParameter, RawBody
 
 from application.use_cases import tasks
 from domain.errors import InvalidInputError
@@ -15,7 +15,7 @@ from interfaces.http.bodies import StrictDecoder
 from interfaces.http.etags import etag, expected_version
 from interfaces.http.markers import CallerDep
 from interfaces.http.openapi import BEARER, json_body
-from interfaces.http.queries import DEFAULT_LIMIT, Limit, Offset
+from interfaces.http.queries import DEFAULT_LIMIT, Limit, Offset, Search
 from interfaces.http.schemas.tasks import (
     TaskCreateRequest,
     TaskPageResponse,
@@ -57,7 +57,7 @@ class TaskController(Controller):
         completed: FromQuery[bool | None] = None,
         category_id: FromQuery[int | None] = None,
         priority: FromQuery[Priority | None] = None,
-        q: FromQuery[str | None] = None,
+        q: Search = None,
         sort: FromQuery[TaskSort] = TaskSort.CREATED_AT_DESC,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
@@ -80,15 +80,15 @@ class TaskController(Controller):
         )
         return TaskPageResponse.of(await me.run(tasks.list_tasks, query))
 
-    @get("/{task_id:int}")
-    async def get_task(self, task_id: FromPath[int], me: CallerDep) -> Response[TaskResponse]:
+    @get("/{task_id:str}")
+    async def get_task(self, task_id: paths.PathId, me: CallerDep) -> Response[TaskResponse]:
         """One task, its version as ``ETag``."""
         return _tagged(await me.run(tasks.get_task, me.id, paths.task_id(task_id)))
 
-    @patch("/{task_id:int}", operation_class=json_body(TaskUpdateRequest))
+    @patch("/{task_id:str}", operation_class=json_body(TaskUpdateRequest))
     async def update_task(
         self,
-        task_id: FromPath[int],
+        task_id: paths.PathId,
         body: RawBody,
         me: CallerDep,
         if_match: IfMatch = None,
@@ -99,10 +99,10 @@ class TaskController(Controller):
         version = expected_version(if_match)
         return _tagged(await me.run(tasks.update_task, me.id, target, changes, version))
 
-    @delete("/{task_id:int}")
+    @delete("/{task_id:str}")
     async def delete_task(
         self,
-        task_id: FromPath[int],
+        task_id: paths.PathId,
         me: CallerDep,
         if_match: IfMatch = None,
     ) -> None:
