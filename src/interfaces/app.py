@@ -57,6 +57,7 @@ def create_app(
             settings.jwt_secret, settings.jwt_algorithm, settings.jwt_ttl_seconds
         ),
         probe=persistence.probe,
+        jobs=settings.jobs,
     )
     return Litestar(
         route_handlers=list(CONTROLLERS),

@@ -1,9 +1,10 @@
 """Dependency names and providers: what the composition root hands to the handlers."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from litestar.di import Provide
 
+from application.job_processing import JobSettings
 from application.ports import DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
 from interfaces.http.auth import caller_provider
@@ -13,6 +14,7 @@ HASHER = "hasher"
 TOKENS = "tokens"
 PROBE = "probe"
 CALLER = "me"
+JOBS = "job_settings"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,7 @@ class Services:
     hasher: PasswordHasher
     tokens: TokenService
     probe: DatabaseProbe
+    jobs: JobSettings = field(default_factory=JobSettings)
 
 
 def dependencies(services: Services) -> dict[str, Provide]:
@@ -42,10 +45,14 @@ def dependencies(services: Services) -> dict[str, Provide]:
     def provide_probe() -> DatabaseProbe:
         return services.probe
 
+    def provide_jobs() -> JobSettings:
+        return services.jobs
+
     return {
         RUN: Provide(provide_run, sync_to_thread=False),
         HASHER: Provide(provide_hasher, sync_to_thread=False),
         TOKENS: Provide(provide_tokens, sync_to_thread=False),
         PROBE: Provide(provide_probe, sync_to_thread=False),
+        JOBS: Provide(provide_jobs, sync_to_thread=False),
         CALLER: Provide(caller_provider(services.tokens, services.run), sync_to_thread=False),
     }

@@ -3,6 +3,7 @@
 from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
+from application.job_processing import JobSettings
 from application.ports import DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
 from interfaces.http.caller import Caller
@@ -14,3 +15,4 @@ PasswordHasherDep = NamedDependency[SkipValidation[PasswordHasher]]
 TokenServiceDep = NamedDependency[SkipValidation[TokenService]]
 DatabaseProbeDep = NamedDependency[SkipValidation[DatabaseProbe]]
 CallerDep = NamedDependency[SkipValidation[Caller]]
+JobSettingsDep = NamedDependency[SkipValidation[JobSettings]]

@@ -13,11 +13,12 @@ from domain.user import User
 
 @dataclass(frozen=True, slots=True)
 class StoredJob:
-    """A job row: the entity plus its lease, which the domain never sees."""
+    """A job row: the entity plus its lease and latest claim, which the domain never sees."""
 
     job: Job
     worker: str | None = None
     lease_expires_at: datetime | None = None
+    claimed_at: datetime | None = None
 
 
 @dataclass(eq=False)
