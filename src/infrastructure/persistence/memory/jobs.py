@@ -59,21 +59,20 @@ class InMemoryJobRepository:
         claimable = [row for row in store.jobs.values() if _claimable(row, now)]
         if not claimable:
             return None
-        served: dict[UserId, datetime] = {}
+        served: dict[UserId, int] = {}
         for other in store.jobs.values():
-            owner, at = other.job.owner_id, other.claimed_at
-            if at is not None and (owner not in served or served[owner] < at):
-                served[owner] = at
+            owner, claimed = other.job.owner_id, other.claimed
+            if claimed is not None and served.get(owner, 0) < claimed:
+                served[owner] = claimed
 
-        def fairness(candidate: StoredJob) -> tuple[bool, datetime, int]:
-            # Never-served owners first, then the least recently served; oldest job first.
-            last = served.get(candidate.job.owner_id)
-            return (last is not None, last or now, candidate.job.id)
+        def fairness(candidate: StoredJob) -> tuple[int, int]:
+            # Never-served owners (0) first, then the least recently served; oldest job first.
+            return (served.get(candidate.job.owner_id, 0), candidate.job.id)
 
         row = min(claimable, key=fairness)
         job = replace(row.job, status=JobStatus.RUNNING, attempts=row.job.attempts + 1)
         lease = now + timedelta(seconds=lease_s)
-        self._tx.put(store.jobs, job.id, StoredJob(job, worker, lease, claimed_at=now))
+        self._tx.put(store.jobs, job.id, StoredJob(job, worker, lease, store.next_claim()))
         return job
 
     async def held(self, job_id: JobId, worker: str) -> Job | None:
@@ -114,7 +113,7 @@ class InMemoryJobRepository:
         if row is None:
             return None
         job = replace(row.job, status=JobStatus(status), error=error, finished_at=utc_now())
-        self._tx.put(self._tx.store.jobs, job_id, StoredJob(job, claimed_at=row.claimed_at))
+        self._tx.put(self._tx.store.jobs, job_id, StoredJob(job, claimed=row.claimed))
         return job
 
     async def release(self, job_id: JobId, worker: str) -> bool:
@@ -123,7 +122,7 @@ class InMemoryJobRepository:
             return False
         # A hand-back is no failed attempt: it must not count towards giving up.
         job = replace(row.job, status=JobStatus.QUEUED, attempts=max(0, row.job.attempts - 1))
-        self._tx.put(self._tx.store.jobs, job_id, StoredJob(job, claimed_at=row.claimed_at))
+        self._tx.put(self._tx.store.jobs, job_id, StoredJob(job, claimed=row.claimed))
         return True
 
     async def purge_finished(self, before: datetime, limit: int) -> int:

@@ -18,7 +18,9 @@ class StoredJob:
     job: Job
     worker: str | None = None
     lease_expires_at: datetime | None = None
-    claimed_at: datetime | None = None
+    # The store's claim counter when it was last claimed: orders claims like the SQL
+    # store's ``claimed_at``, without ties between claims in the same microsecond.
+    claimed: int | None = None
 
 
 @dataclass(eq=False)
@@ -35,6 +37,7 @@ class InMemoryStore:
     last_category_id: int = 0
     last_task_id: int = 0
     last_job_id: int = 0
+    last_claim: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     holder: "asyncio.Task[object] | None" = None
 
@@ -49,6 +52,10 @@ class InMemoryStore:
     def next_job_id(self) -> JobId:
         self.last_job_id += 1
         return JobId(self.last_job_id)
+
+    def next_claim(self) -> int:
+        self.last_claim += 1
+        return self.last_claim
 
 
 def utc_now() -> datetime:
