@@ -82,3 +82,12 @@ def test_database_url_wins_over_its_alias() -> None:
 def test_malformed_values_are_refused(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})
+
+
+def test_job_queue_limits_and_retention_are_read() -> None:
+    defaults = Settings.from_env({}).jobs
+    assert (defaults.max_queued_per_user, defaults.retention_hours) == (10, 168.0)
+    jobs = Settings.from_env({"JOB_MAX_QUEUED_PER_USER": "3", "JOB_RETENTION_HOURS": "0.5"}).jobs
+    assert (jobs.max_queued_per_user, jobs.retention_hours) == (3, 0.5)
+    with pytest.raises(SettingsError, match="JOB_RETENTION_HOURS"):
+        Settings.from_env({"JOB_RETENTION_HOURS": "-1"})
