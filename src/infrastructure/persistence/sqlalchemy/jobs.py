@@ -46,14 +46,18 @@ def _claimable(now: datetime, table: FromClause = jobs) -> ColumnElement[bool]:
 
 def _next_claim(now: datetime) -> Select[tuple[int]]:
     """The id of the job to claim: among claimable jobs, the oldest of the owner served
-    least recently (never first). One index probe per candidate owns the "served"
-    figure; the per-user cap keeps the candidates few.
+    least recently (never first). The owner's latest claim is one index probe per
+    candidate; the per-user cap keeps the candidates few.
     """
     candidate = jobs.alias("candidate")
     history = jobs.alias("history")
+    # max(claimed_at), written so that SQLite too reads one index entry, not the
+    # owner's whole history.
     served = (
-        select(func.max(history.c.claimed_at))
-        .where(history.c.user_id == candidate.c.user_id)
+        select(history.c.claimed_at)
+        .where(history.c.user_id == candidate.c.user_id, history.c.claimed_at.is_not(None))
+        .order_by(history.c.claimed_at.desc())
+        .limit(1)
         .scalar_subquery()
     )
     return (
