@@ -65,8 +65,11 @@ class JobWorker:
         self._purged_at = now
         try:
             purged = await self.processor.purge()
-        except Exception:
+        except UnavailableError as error:
             # Purging is housekeeping: the next sweep tries again.
+            logger.warning("cannot purge finished jobs: %s", error.detail)
+            return
+        except Exception:
             logger.exception("purging finished jobs failed")
             return
         if purged:
