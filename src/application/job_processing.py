@@ -24,7 +24,7 @@ logger = logging.getLogger("tasklane.jobs")
 
 @dataclass(frozen=True, slots=True)
 class JobSettings:
-    """How workers take and work jobs: ``workers`` per app instance, each holding a job
+    """How jobs are queued and worked: ``workers`` per app instance, each holding a job
     for ``lease_s`` seconds at a time; on shutdown a job gets ``grace_s`` to finish.
     """
 
