@@ -123,10 +123,12 @@ class SqlAlchemyJobRepository:
     async def count_unfinished(self, owner_id: UserId) -> int:
         if self._dialect() == "postgresql":
             # Submissions of one owner take turns on the owner's row until commit, so
-            # the count below sees every earlier one. NO KEY UPDATE leaves the foreign-key
-            # checks of the owner's other writes (KEY SHARE) unblocked. SQLite serialises
-            # writers itself; a stale reader fails to write and is retried.
-            lock = select(users.c.id).where(users.c.id == owner_id).with_for_update(key_share=True)
+            # the count below sees every earlier one. A no-op UPDATE rather than FOR
+            # UPDATE: under REPEATABLE READ a snapshot older than a concurrent
+            # submission then fails with 40001 (retried) instead of counting stale. The
+            # key is unchanged, so foreign-key checks (KEY SHARE) are not blocked.
+            # SQLite serialises writers itself; a stale reader fails to write, retried.
+            lock = update(users).where(users.c.id == owner_id).values(id=users.c.id)
             await execute(self._session, lock)
         count = (
             select(func.count())
