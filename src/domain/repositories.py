@@ -123,8 +123,8 @@ class JobRepository(Protocol):
 
     async def count_unfinished(self, owner_id: UserId) -> int:
         """How many of the owner's jobs are queued or running. Concurrent calls for one
-        owner take turns until the calling transaction ends, so a submission that counts
-        and then adds sees every other submission's job.
+        owner take turns until the calling transaction ends (or fail with a retryable
+        error), so a submission that counts and then adds sees every other one's job.
         """
         ...
 
