@@ -5,6 +5,7 @@ purge the jobs that finished longer ago than the retention period.
 import asyncio
 import contextlib
 import logging
+import random
 import time
 from dataclasses import dataclass, field
 
@@ -22,8 +23,8 @@ class JobWorker:
     """
 
     processor: JobProcessor
-    # When this worker last swept finished jobs (monotonic seconds); None: not yet.
-    _purged_at: float | None = field(default=None, init=False)
+    # When this worker sweeps finished jobs next (monotonic seconds); None: not planned.
+    _next_purge: float | None = field(default=None, init=False)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve the queue until ``stop`` is set."""
@@ -55,14 +56,18 @@ class JobWorker:
                 await self._give_up(job, f"processing stopped: {type(error).__name__}")
 
     async def purge_if_due(self) -> None:
-        """Sweep finished jobs if this worker has not for ``purge_interval_s``. Between
-        jobs rather than only when idle, so a queue that never empties is swept too.
+        """Sweep finished jobs once every ``purge_interval_s``; the first sweep comes at a
+        random point of the first interval, so workers started together (and the start-up
+        burst of a process) do not all sweep at once. Between jobs rather than only when
+        idle, so a queue that never empties is swept too.
         """
         now = time.monotonic()
         interval = self.processor.settings.purge_interval_s
-        if self._purged_at is not None and now - self._purged_at < interval:
+        if self._next_purge is None:
+            self._next_purge = now + random.uniform(0, interval)  # noqa: S311 - spread, not a secret
+        if now < self._next_purge:
             return
-        self._purged_at = now
+        self._next_purge = now + interval
         try:
             purged = await self.processor.purge()
         except UnavailableError as error:
