@@ -3,12 +3,15 @@
 Each batch marks its tasks and records the job's progress in one transaction, so a
 crash loses at most the batch in flight and never processes a task twice: the next
 worker resumes after the last committed batch. Every write is conditional on the
-worker still holding the lease, so a worker that stalled past it cannot double up.
+worker still holding the lease, so a worker that stalled past it cannot double up, and
+on the progress it last saw, so a batch whose COMMIT was lost in transit but landed is
+not worked again: the worker re-reads the job and goes on from the stored count.
 """
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from application.retry import RetryPolicy
 from domain.errors import DomainError, UnavailableError
@@ -21,7 +24,7 @@ logger = logging.getLogger("tasklane.jobs")
 
 @dataclass(frozen=True, slots=True)
 class JobSettings:
-    """How workers take and work jobs: ``workers`` per app instance, each holding a job
+    """How jobs are queued and worked: ``workers`` per app instance, each holding a job
     for ``lease_s`` seconds at a time; on shutdown a job gets ``grace_s`` to finish.
     """
 
@@ -31,6 +34,19 @@ class JobSettings:
     max_attempts: int = 5
     poll_interval_s: float = 0.5
     grace_s: float = 10.0
+    # A user's queued and running jobs at most; the next submission is refused (429).
+    max_queued_per_user: int = 10
+    # Finished jobs are deleted this long after they finished, by each worker at most
+    # every ``purge_interval_s``, ``purge_batch`` rows per statement, at most
+    # ``purge_batches`` statements per sweep (so a sweep never holds a worker long).
+    retention_hours: float = 168.0
+    purge_interval_s: float = 300.0
+    purge_batch: int = 500
+    purge_batches: int = 4
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class LeaseLostError(Exception):
@@ -45,6 +61,7 @@ class JobProcessor:
     worker: str
     settings: JobSettings = field(default_factory=JobSettings)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    clock: Callable[[], datetime] = field(default=_utc_now)
 
     async def claim(self) -> Job | None:
         """Lease the next job to this worker, or ``None`` when the queue is empty."""
@@ -79,11 +96,41 @@ class JobProcessor:
             failure = f"task {batch[0]}: {error.detail}"
         if size > 1:
             # Some task of the batch fails on its own: go one by one to find it.
-            for _ in batch:
+            end = job.processed + len(batch)
+            while job.processed < end:
                 job = await self._step(job, 1)
             return job
         logger.warning("job %s: %s", job.id, failure)
         return await self.retry.run(lambda: self._record_failure(job, failure))
+
+    async def reload(self, job: Job) -> Job:
+        """``job`` as stored now, to go on from after an unknown outcome;
+        ``LeaseLostError`` if this worker no longer holds it.
+        """
+        return await self.retry.run(lambda: self._reload(job))
+
+    async def _reload(self, job: Job) -> Job:
+        async with self.uow_factory() as uow:
+            return _still_held(job, await uow.jobs.held(job.id, self.worker))
+
+    async def purge(self) -> int:
+        """Delete jobs finished longer than the retention period ago, in bounded
+        batches of their own transactions; how many went.
+        """
+        cutoff = self.clock() - timedelta(hours=self.settings.retention_hours)
+        purged = 0
+        for _ in range(self.settings.purge_batches):
+            deleted = await self.retry.run(lambda: self._purge_batch(cutoff))
+            purged += deleted
+            if deleted < self.settings.purge_batch:
+                break
+        return purged
+
+    async def _purge_batch(self, cutoff: datetime) -> int:
+        async with self.uow_factory() as uow:
+            deleted = await uow.jobs.purge_finished(cutoff, self.settings.purge_batch)
+            await uow.commit()
+        return deleted
 
     async def finish(self, job: Job) -> Job:
         """Mark a job with nothing remaining as succeeded."""
@@ -104,20 +151,21 @@ class JobProcessor:
             marked = await uow.tasks.mark_processed(job.owner_id, storable_task_ids(batch))
             skipped = [task_id for task_id in batch if task_id not in marked]
             advanced = await uow.jobs.advance(
-                job.id, self.worker, len(batch), skipped, self.settings.lease_s
+                job.id, self.worker, job.processed, len(batch), skipped, self.settings.lease_s
             )
             if advanced is None:
-                raise LeaseLostError(f"job {job.id}: lease lost")
+                # Leaving without commit undoes this batch's marks.
+                return _still_held(job, await uow.jobs.held(job.id, self.worker))
             await uow.commit()
         return advanced
 
     async def _record_failure(self, job: Job, failure: str) -> Job:
         async with self.uow_factory() as uow:
             advanced = await uow.jobs.advance(
-                job.id, self.worker, 1, (), self.settings.lease_s, failure=failure
+                job.id, self.worker, job.processed, 1, (), self.settings.lease_s, failure=failure
             )
             if advanced is None:
-                raise LeaseLostError(f"job {job.id}: lease lost")
+                return _still_held(job, await uow.jobs.held(job.id, self.worker))
             await uow.commit()
         return advanced
 
@@ -128,3 +176,20 @@ class JobProcessor:
                 raise LeaseLostError(f"job {job.id}: lease lost")
             await uow.commit()
         return finished
+
+
+def _still_held(seen: Job, stored: Job | None) -> Job:
+    """The stored job to go on from, when progress did not move from ``seen``'s count:
+    an earlier commit whose outcome was unknown did land. ``LeaseLostError`` when the
+    job is no longer this worker's.
+    """
+    if stored is None:
+        raise LeaseLostError(f"job {seen.id}: lease lost")
+    if stored.processed != seen.processed:
+        logger.info(
+            "job %s: progress is %d, not %d: an earlier commit landed; going on from there",
+            seen.id,
+            stored.processed,
+            seen.processed,
+        )
+    return stored

@@ -1,10 +1,13 @@
-"""The loop a worker runs: claim a job, work it, repeat until told to stop."""
+"""The loop a worker runs: claim a job, work it, repeat until told to stop; now and then,
+purge the jobs that finished longer ago than the retention period.
+"""
 
 import asyncio
 import contextlib
 import logging
+import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from application.job_processing import JobProcessor, LeaseLostError
 from domain.errors import UnavailableError
@@ -20,11 +23,14 @@ class JobWorker:
     """
 
     processor: JobProcessor
+    # When this worker sweeps finished jobs next (monotonic seconds); None: not planned.
+    _next_purge: float | None = field(default=None, init=False)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve the queue until ``stop`` is set."""
         poll = self.processor.settings.poll_interval_s
         while not stop.is_set():
+            await self.purge_if_due()
             try:
                 job = await self.processor.claim()
             except UnavailableError as error:
@@ -49,6 +55,31 @@ class JobWorker:
                 logger.exception("job %s failed", job.id)
                 await self._give_up(job, f"processing stopped: {type(error).__name__}")
 
+    async def purge_if_due(self) -> None:
+        """Sweep finished jobs once every ``purge_interval_s``; the first sweep comes at a
+        random point of the first interval, so workers started together (and the start-up
+        burst of a process) do not all sweep at once. Between jobs rather than only when
+        idle, so a queue that never empties is swept too.
+        """
+        now = time.monotonic()
+        interval = self.processor.settings.purge_interval_s
+        if self._next_purge is None:
+            self._next_purge = now + random.uniform(0, interval)  # noqa: S311 - spread, not a secret
+        if now < self._next_purge:
+            return
+        self._next_purge = now + interval
+        try:
+            purged = await self.processor.purge()
+        except UnavailableError as error:
+            # Purging is housekeeping: the next sweep tries again.
+            logger.warning("cannot purge finished jobs: %s", error.detail)
+            return
+        except Exception:
+            logger.exception("purging finished jobs failed")
+            return
+        if purged:
+            logger.info("purged %d finished jobs", purged)
+
     async def _give_up(self, job: Job, reason: str) -> None:
         try:
             await self.processor.fail(job, reason)
@@ -59,8 +90,10 @@ class JobWorker:
     async def work(self, job: Job, stop: asyncio.Event) -> None:
         """Take ``job`` to its end, or hand it back when stopping past the grace period."""
         deadline: float | None = None
+        # After an unknown outcome the job in hand may be behind the stored one.
+        stale = False
         try:
-            while job.remaining:
+            while stale or job.remaining:
                 if stop.is_set():
                     deadline = deadline or time.monotonic() + self.processor.settings.grace_s
                     if time.monotonic() >= deadline:
@@ -68,10 +101,14 @@ class JobWorker:
                         logger.info("job %s released at %d/%d", job.id, job.processed, job.total)
                         return
                 try:
+                    if stale:
+                        job, stale = await self.processor.reload(job), False
+                        continue
                     job = await self.processor.step(job)
                 except UnavailableError as error:
                     # Keep the lease while it lasts; if it runs out, another worker resumes.
                     logger.warning("job %s paused: %s", job.id, error.detail)
+                    stale = True
                     await _sleep_unless(stop, self.processor.settings.poll_interval_s * 4)
             await self.processor.finish(job)
         except LeaseLostError:

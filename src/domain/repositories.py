@@ -5,6 +5,7 @@ when a uniqueness rule would break.
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from domain.category import Category, CategoryChanges, NewCategory
@@ -106,6 +107,10 @@ class TaskRepository(Protocol):
 class JobRepository(Protocol):
     """Durable jobs and the queue they form. A job is leased to one worker at a time;
     every write on behalf of a worker applies only while that worker holds the lease.
+
+    Progress moves only from the count the worker last saw: ``advance`` names the
+    ``processed`` it expects and changes nothing when the stored count differs, so a
+    batch whose commit outcome was unknown (and did land) is never counted twice.
     """
 
     async def add(self, job: NewJob) -> Job:
@@ -116,24 +121,41 @@ class JobRepository(Protocol):
         """The owner's job with this id."""
         ...
 
-    async def claim(self, worker: str, lease_s: float) -> Job | None:
-        """Lease the oldest job that is queued, or running under an expired lease, to
-        ``worker`` for ``lease_s`` seconds and mark it running; ``None`` when there is
-        none. Concurrent claims never lease one job twice.
+    async def count_unfinished(self, owner_id: UserId) -> int:
+        """How many of the owner's jobs are queued or running. Concurrent calls for one
+        owner take turns until the calling transaction ends (or fail with a retryable
+        error), so a submission that counts and then adds sees every other one's job.
         """
+        ...
+
+    async def claim(self, worker: str, lease_s: float) -> Job | None:
+        """Lease a job that is queued, or running under an expired lease, to ``worker``
+        for ``lease_s`` seconds and mark it running; ``None`` when there is none.
+
+        Fair across owners: the job is the oldest of the owner whose latest claim is the
+        least recent (owners never served first). Concurrent claims never lease one job
+        twice.
+        """
+        ...
+
+    async def held(self, job_id: JobId, worker: str) -> Job | None:
+        """The job as stored, if ``worker`` holds it (running under its name)."""
         ...
 
     async def advance(
         self,
         job_id: JobId,
         worker: str,
+        expected: int,
         handled: int,
         skipped: Sequence[TaskId],
         lease_s: float,
         failure: str | None = None,
     ) -> Job | None:
-        """Count ``handled`` more ids as processed, append ``skipped``, record a task's
-        ``failure`` (if any) and renew the lease; ``None`` if ``worker`` lost the lease.
+        """Move ``processed`` from ``expected`` to ``expected + handled``, append
+        ``skipped``, record a task's ``failure`` (if any) and renew the lease; ``None``
+        (and nothing changed) if ``worker`` lost the lease or ``processed`` is not
+        ``expected``.
         """
         ...
 
@@ -145,4 +167,10 @@ class JobRepository(Protocol):
 
     async def release(self, job_id: JobId, worker: str) -> bool:
         """Hand a job back to the queue (queued, unleased) if ``worker`` holds it."""
+        ...
+
+    async def purge_finished(self, before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` finished (succeeded or failed) jobs that finished
+        before ``before``; how many went.
+        """
         ...

@@ -146,6 +146,8 @@ class Settings:
             max_attempts=_int(env, "JOB_MAX_ATTEMPTS") or _JOBS.max_attempts,
             poll_interval_s=_float(env, "JOB_POLL_INTERVAL") or _JOBS.poll_interval_s,
             grace_s=_float(env, "JOB_GRACE_SECONDS") or _JOBS.grace_s,
+            max_queued_per_user=_int(env, "JOB_MAX_QUEUED_PER_USER") or _JOBS.max_queued_per_user,
+            retention_hours=_float(env, "JOB_RETENTION_HOURS") or _JOBS.retention_hours,
         )
         return cls(
             environment=environment,  # type: ignore[arg-type]

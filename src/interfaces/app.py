@@ -79,6 +79,7 @@ def create_app(
         tokens=JwtTokenService(secret.value, settings.jwt_algorithm, settings.jwt_ttl_seconds),
         probe=persistence.probe,
         limiter=limiter,
+        jobs=settings.jobs,
     )
     app = HeaderLimitedLitestar(
         route_handlers=list(CONTROLLERS),

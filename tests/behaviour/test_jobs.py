@@ -96,7 +96,7 @@ async def test_an_expired_lease_is_claimed_again_and_counted(
     assert (taken.id, taken.status, taken.attempts) == (job.id, JobStatus.RUNNING, 2)
     # The first worker lost it: none of its writes apply any more.
     async with uow_factory() as uow:
-        assert await uow.jobs.advance(job.id, "slow", 1, (), LONG) is None
+        assert await uow.jobs.advance(job.id, "slow", 0, 1, (), LONG) is None
         assert await uow.jobs.finish(job.id, "slow", JobStatus.FAILED, "late") is None
         assert await uow.jobs.release(job.id, "slow") is False
         await uow.commit()
@@ -110,9 +110,11 @@ async def test_advance_accumulates_progress_skips_and_failures(
     job = await add_job(uow_factory, alice, *range(1, 5), *many)
     await claimed(uow_factory, "w")
     async with uow_factory() as uow:
-        first = await uow.jobs.advance(job.id, "w", 2, [TaskId(2)], LONG)
-        second = await uow.jobs.advance(job.id, "w", 1, (), LONG, failure="task 3: boom")
-        third = await uow.jobs.advance(job.id, "w", 1 + len(many), many, LONG, failure="task 4: x")
+        first = await uow.jobs.advance(job.id, "w", 0, 2, [TaskId(2)], LONG)
+        second = await uow.jobs.advance(job.id, "w", 2, 1, (), LONG, failure="task 3: boom")
+        third = await uow.jobs.advance(
+            job.id, "w", 3, 1 + len(many), many, LONG, failure="task 4: x"
+        )
         await uow.commit()
     assert first is not None
     assert (first.processed, first.skipped, first.error) == (2, (2,), None)
@@ -130,7 +132,7 @@ async def test_advance_renews_the_lease(uow_factory: UowFactory, alice: User) ->
     job = await add_job(uow_factory, alice, 1, 2)
     await claimed(uow_factory, "w", SHORT)
     async with uow_factory() as uow:
-        assert await uow.jobs.advance(job.id, "w", 1, (), LONG) is not None
+        assert await uow.jobs.advance(job.id, "w", 0, 1, (), LONG) is not None
         await uow.commit()
     await asyncio.sleep(SHORT * 3)
     assert await claim(uow_factory, "other") is None
@@ -142,10 +144,10 @@ async def test_advance_applies_only_for_the_lease_holder(
     job = await add_job(uow_factory, alice, 1, 2)
     await claimed(uow_factory, "w")
     async with uow_factory() as uow:
-        assert await uow.jobs.advance(job.id, "other", 1, [TaskId(1)], LONG) is None
-        assert await uow.jobs.advance(JobId(job.id + 1), "w", 1, (), LONG) is None
+        assert await uow.jobs.advance(job.id, "other", 0, 1, [TaskId(1)], LONG) is None
+        assert await uow.jobs.advance(JobId(job.id + 1), "w", 0, 1, (), LONG) is None
         assert await uow.jobs.finish(job.id, "w", JobStatus.SUCCEEDED) is not None
-        assert await uow.jobs.advance(job.id, "w", 1, (), LONG) is None
+        assert await uow.jobs.advance(job.id, "w", 0, 1, (), LONG) is None
         await uow.commit()
     stored = await get(uow_factory, alice, job.id)
     assert stored is not None
@@ -157,7 +159,7 @@ async def test_advance_on_a_queued_job_applies_nowhere(
 ) -> None:
     job = await add_job(uow_factory, alice)
     async with uow_factory() as uow:
-        assert await uow.jobs.advance(job.id, "w", 1, (), LONG) is None
+        assert await uow.jobs.advance(job.id, "w", 0, 1, (), LONG) is None
         assert await uow.jobs.finish(job.id, "w", JobStatus.SUCCEEDED) is None
         assert await uow.jobs.release(job.id, "w") is False
     assert await get(uow_factory, alice, job.id) == job
@@ -171,7 +173,7 @@ async def test_finish_ends_the_job_with_exactly_the_given_error(
     await claimed(uow_factory, "w")
     await claimed(uow_factory, "w")
     async with uow_factory() as uow:
-        await uow.jobs.advance(bad.id, "w", 1, (), LONG, failure="task 1: boom")
+        await uow.jobs.advance(bad.id, "w", 0, 1, (), LONG, failure="task 1: boom")
         succeeded = await uow.jobs.finish(ok.id, "w", JobStatus.SUCCEEDED)
         failed = await uow.jobs.finish(bad.id, "w", JobStatus.FAILED, "gave up")
         assert await uow.jobs.finish(ok.id, "w", JobStatus.FAILED, "twice") is None
@@ -191,7 +193,7 @@ async def test_release_puts_the_job_back_in_the_queue(uow_factory: UowFactory, a
     job = await add_job(uow_factory, alice, 1, 2)
     await claimed(uow_factory, "w1")
     async with uow_factory() as uow:
-        await uow.jobs.advance(job.id, "w1", 1, (), LONG)
+        await uow.jobs.advance(job.id, "w1", 0, 1, (), LONG)
         assert await uow.jobs.release(job.id, "w2") is False
         assert await uow.jobs.release(job.id, "w1") is True
         assert await uow.jobs.release(job.id, "w1") is False

@@ -25,7 +25,15 @@ from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
 
-FAST_JOBS = JobSettings(workers=0, poll_interval_s=0.05, lease_s=0.5, batch_size=2, grace_s=1.0)
+FAST_JOBS = JobSettings(
+    workers=0,
+    poll_interval_s=0.05,
+    lease_s=0.5,
+    batch_size=2,
+    grace_s=1.0,
+    # One user queues 20 jobs at once here.
+    max_queued_per_user=100,
+)
 
 
 def _settings(url: str, jobs: JobSettings) -> Settings:
@@ -142,7 +150,9 @@ async def _die_after_one_batch(url: str, owner: UserId) -> None:
             batch = job.remaining[: FAST_JOBS.batch_size]
             marked = await uow.tasks.mark_processed(owner, batch)
             assert marked == set(batch)
-            assert await uow.jobs.advance(job.id, "doomed-worker", len(batch), (), 0.5)
+            assert await uow.jobs.advance(
+                job.id, "doomed-worker", job.processed, len(batch), (), 0.5
+            )
             await uow.commit()
     finally:
         await engine.dispose()

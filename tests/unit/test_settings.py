@@ -115,3 +115,12 @@ def test_origins_come_from_a_comma_separated_setting() -> None:
     assert Settings.from_env({}).cors_allow_origins == ()
     with pytest.raises(SettingsError, match="CORS_ALLOW_ORIGINS"):
         Settings.from_env({"CORS_ALLOW_ORIGINS": "https://a.example/path"})
+
+
+def test_job_queue_limits_and_retention_are_read() -> None:
+    defaults = Settings.from_env({}).jobs
+    assert (defaults.max_queued_per_user, defaults.retention_hours) == (10, 168.0)
+    jobs = Settings.from_env({"JOB_MAX_QUEUED_PER_USER": "3", "JOB_RETENTION_HOURS": "0.5"}).jobs
+    assert (jobs.max_queued_per_user, jobs.retention_hours) == (3, 0.5)
+    with pytest.raises(SettingsError, match="JOB_RETENTION_HOURS"):
+        Settings.from_env({"JOB_RETENTION_HOURS": "-1"})

@@ -2,20 +2,35 @@
 
 from collections.abc import Sequence
 
-from domain.errors import NotFoundError
+from domain.errors import NotFoundError, TooManyRequestsError
 from domain.ids import JobId, UserId
 from domain.job import Job, NewJob
 from domain.unit_of_work import UnitOfWork
 
 JOB_NOT_FOUND = "job not found"
+# A user at the cap waits for one of their jobs to end; with fair claims that is a
+# few jobs' time, whoever else is queueing.
+QUEUE_FULL_RETRY_AFTER_S = 5
 
 
-async def submit_processing(uow: UnitOfWork, owner_id: UserId, task_ids: Sequence[int]) -> Job:
+async def submit_processing(
+    uow: UnitOfWork,
+    owner_id: UserId,
+    task_ids: Sequence[int],
+    max_queued: int,
+) -> Job:
     """Enqueue a job that marks the listed tasks processed. It is stored before this
-    returns, in its own transaction: once accepted it survives any crash.
+    returns, in its own transaction: once accepted it survives any crash. A user holds
+    at most ``max_queued`` queued or running jobs: beyond, ``TooManyRequestsError``.
     """
     draft = NewJob.listing(owner_id, task_ids)
     async with uow:
+        if await uow.jobs.count_unfinished(owner_id) >= max_queued:
+            raise TooManyRequestsError(
+                f"at most {max_queued} jobs may be queued or running at once; "
+                "retry once one has finished",
+                QUEUE_FULL_RETRY_AFTER_S,
+            )
         job = await uow.jobs.add(draft)
         await uow.commit()
     return job

@@ -1,10 +1,11 @@
 """Dependency names and providers: what the composition root hands to the handlers."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from litestar.di import Provide
 
 from application.authentication import Authenticator
+from application.job_processing import JobSettings
 from application.ports import AttemptLimiter, DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
 from interfaces.http.auth import caller_provider
@@ -15,6 +16,7 @@ LIMITER = "limiter"
 TOKENS = "tokens"
 PROBE = "probe"
 CALLER = "me"
+JOBS = "job_settings"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,7 @@ class Services:
     tokens: TokenService
     probe: DatabaseProbe
     limiter: AttemptLimiter
+    jobs: JobSettings = field(default_factory=JobSettings)
 
 
 def dependencies(services: Services) -> dict[str, Provide]:
@@ -48,12 +51,16 @@ def dependencies(services: Services) -> dict[str, Provide]:
     def provide_probe() -> DatabaseProbe:
         return services.probe
 
+    def provide_jobs() -> JobSettings:
+        return services.jobs
+
     return {
         RUN: Provide(provide_run, sync_to_thread=False),
         HASHER: Provide(provide_hasher, sync_to_thread=False),
         LIMITER: Provide(provide_limiter, sync_to_thread=False),
         TOKENS: Provide(provide_tokens, sync_to_thread=False),
         PROBE: Provide(provide_probe, sync_to_thread=False),
+        JOBS: Provide(provide_jobs, sync_to_thread=False),
         CALLER: Provide(
             caller_provider(Authenticator(services.tokens, services.run), services.run)
         ),

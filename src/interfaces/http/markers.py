@@ -3,6 +3,7 @@
 from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
+from application.job_processing import JobSettings
 from application.ports import AttemptLimiter, DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
 from interfaces.http.caller import Caller
@@ -15,3 +16,4 @@ AttemptLimiterDep = NamedDependency[SkipValidation[AttemptLimiter]]
 TokenServiceDep = NamedDependency[SkipValidation[TokenService]]
 DatabaseProbeDep = NamedDependency[SkipValidation[DatabaseProbe]]
 CallerDep = NamedDependency[SkipValidation[Caller]]
+JobSettingsDep = NamedDependency[SkipValidation[JobSettings]]

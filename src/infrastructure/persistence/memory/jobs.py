@@ -9,6 +9,9 @@ from domain.job import Job, JobStatus, NewJob
 from infrastructure.persistence.memory.store import StoredJob, utc_now
 from infrastructure.persistence.memory.transaction import InMemoryTransaction
 
+_UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
+_FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
 
 def _claimable(row: StoredJob, now: datetime) -> bool:
     if row.job.status is JobStatus.QUEUED:
@@ -47,28 +50,48 @@ class InMemoryJobRepository:
         row = self._tx.store.jobs.get(job_id)
         return row.job if row is not None and row.job.owner_id == owner_id else None
 
+    async def count_unfinished(self, owner_id: UserId) -> int:
+        rows = self._tx.store.jobs.values()
+        return sum(row.job.owner_id == owner_id and row.job.status in _UNFINISHED for row in rows)
+
     async def claim(self, worker: str, lease_s: float) -> Job | None:
         store = self._tx.store
         now = utc_now()
         claimable = [row for row in store.jobs.values() if _claimable(row, now)]
         if not claimable:
             return None
-        row = min(claimable, key=lambda candidate: candidate.job.id)
+        served: dict[UserId, int] = {}
+        for other in store.jobs.values():
+            owner, claimed = other.job.owner_id, other.claimed
+            if claimed is not None and served.get(owner, 0) < claimed:
+                served[owner] = claimed
+
+        def fairness(candidate: StoredJob) -> tuple[int, int]:
+            # Never-served owners (0) first, then the least recently served; oldest job first.
+            return (served.get(candidate.job.owner_id, 0), candidate.job.id)
+
+        row = min(claimable, key=fairness)
         job = replace(row.job, status=JobStatus.RUNNING, attempts=row.job.attempts + 1)
-        self._tx.put(store.jobs, job.id, StoredJob(job, worker, now + timedelta(seconds=lease_s)))
+        lease = now + timedelta(seconds=lease_s)
+        self._tx.put(store.jobs, job.id, StoredJob(job, worker, lease, store.next_claim()))
         return job
+
+    async def held(self, job_id: JobId, worker: str) -> Job | None:
+        row = self._held(job_id, worker)
+        return None if row is None else row.job
 
     async def advance(
         self,
         job_id: JobId,
         worker: str,
+        expected: int,
         handled: int,
         skipped: Sequence[TaskId],
         lease_s: float,
         failure: str | None = None,
     ) -> Job | None:
         row = self._held(job_id, worker)
-        if row is None:
+        if row is None or row.job.processed != expected:
             return None
         current = row.job
         error = current.error
@@ -81,7 +104,7 @@ class InMemoryJobRepository:
             error=error,
         )
         lease = utc_now() + timedelta(seconds=lease_s)
-        self._tx.put(self._tx.store.jobs, job_id, StoredJob(job, worker, lease))
+        self._tx.put(self._tx.store.jobs, job_id, replace(row, job=job, lease_expires_at=lease))
         return job
 
     async def finish(
@@ -91,22 +114,30 @@ class InMemoryJobRepository:
         if row is None:
             return None
         job = replace(row.job, status=JobStatus(status), error=error, finished_at=utc_now())
-        self._tx.put(self._tx.store.jobs, job_id, StoredJob(job))
+        self._tx.put(self._tx.store.jobs, job_id, StoredJob(job, claimed=row.claimed))
         return job
 
     async def release(self, job_id: JobId, worker: str) -> bool:
         row = self._held(job_id, worker)
         if row is None:
             return False
-        self._tx.put(
-            self._tx.store.jobs,
-            job_id,
-            # A hand-back is no failed attempt: it must not count towards giving up.
-            StoredJob(
-                replace(row.job, status=JobStatus.QUEUED, attempts=max(0, row.job.attempts - 1))
-            ),
-        )
+        # A hand-back is no failed attempt: it must not count towards giving up.
+        job = replace(row.job, status=JobStatus.QUEUED, attempts=max(0, row.job.attempts - 1))
+        self._tx.put(self._tx.store.jobs, job_id, StoredJob(job, claimed=row.claimed))
         return True
+
+    async def purge_finished(self, before: datetime, limit: int) -> int:
+        store = self._tx.store
+        old = sorted(
+            (row.job.finished_at, job_id)
+            for job_id, row in store.jobs.items()
+            if row.job.status in _FINISHED
+            and row.job.finished_at is not None
+            and row.job.finished_at < before
+        )[:limit]
+        for _finished_at, job_id in old:
+            self._tx.remove(store.jobs, job_id)
+        return len(old)
 
     def _held(self, job_id: JobId, worker: str) -> StoredJob | None:
         """The job's row if ``worker`` holds it (running under its name), expired or not,

@@ -13,11 +13,14 @@ from domain.user import User
 
 @dataclass(frozen=True, slots=True)
 class StoredJob:
-    """A job row: the entity plus its lease, which the domain never sees."""
+    """A job row: the entity plus its lease and latest claim, which the domain never sees."""
 
     job: Job
     worker: str | None = None
     lease_expires_at: datetime | None = None
+    # The store's claim counter when it was last claimed: orders claims like the SQL
+    # store's ``claimed_at``, without ties between claims in the same microsecond.
+    claimed: int | None = None
 
 
 @dataclass(eq=False)
@@ -34,6 +37,7 @@ class InMemoryStore:
     last_category_id: int = 0
     last_task_id: int = 0
     last_job_id: int = 0
+    last_claim: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     holder: "asyncio.Task[object] | None" = None
 
@@ -48,6 +52,10 @@ class InMemoryStore:
     def next_job_id(self) -> JobId:
         self.last_job_id += 1
         return JobId(self.last_job_id)
+
+    def next_claim(self) -> int:
+        self.last_claim += 1
+        return self.last_claim
 
 
 def utc_now() -> datetime:

@@ -4,7 +4,20 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, cast, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    and_,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +25,7 @@ from domain.ids import JobId, TaskId, UserId
 from domain.job import Job, JobStatus, NewJob
 from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.mapping import to_job
-from infrastructure.persistence.sqlalchemy.records import jobs
+from infrastructure.persistence.sqlalchemy.records import jobs, users
 
 # SQLite's JSON path for "after the last element" (3.31+), and how many values one
 # json_insert call may append: SQLite caps a function at 127 arguments by default.
@@ -20,10 +33,38 @@ _SQLITE_ARRAY_END = "$[#]"
 _SQLITE_VALUES_PER_CALL = 60
 
 
-def _claimable(now: datetime) -> ColumnElement[bool]:
+_UNFINISHED = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+_FINISHED = (JobStatus.SUCCEEDED.value, JobStatus.FAILED.value)
+
+
+def _claimable(now: datetime, table: FromClause = jobs) -> ColumnElement[bool]:
     return or_(
-        jobs.c.status == JobStatus.QUEUED.value,
-        and_(jobs.c.status == JobStatus.RUNNING.value, jobs.c.lease_expires_at < now),
+        table.c.status == JobStatus.QUEUED.value,
+        and_(table.c.status == JobStatus.RUNNING.value, table.c.lease_expires_at < now),
+    )
+
+
+def _next_claim(now: datetime) -> Select[tuple[int]]:
+    """The id of the job to claim: among claimable jobs, the oldest of the owner served
+    least recently (never first). The owner's latest claim is one index probe per
+    candidate; the per-user cap keeps the candidates few.
+    """
+    candidate = jobs.alias("candidate")
+    history = jobs.alias("history")
+    # max(claimed_at), written so that SQLite too reads one index entry, not the
+    # owner's whole history.
+    served = (
+        select(history.c.claimed_at)
+        .where(history.c.user_id == candidate.c.user_id, history.c.claimed_at.is_not(None))
+        .order_by(history.c.claimed_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(candidate.c.id)
+        .where(_claimable(now, candidate))
+        .order_by(served.asc().nulls_first(), candidate.c.id)
+        .limit(1)
     )
 
 
@@ -79,21 +120,39 @@ class SqlAlchemyJobRepository:
         statement = select(jobs).where(jobs.c.id == job_id, jobs.c.user_id == owner_id)
         return await self._one_or_none(statement)
 
+    async def count_unfinished(self, owner_id: UserId) -> int:
+        if self._dialect() == "postgresql":
+            # Submissions of one owner take turns on the owner's row until commit, so
+            # the count below sees every earlier one. A no-op UPDATE rather than FOR
+            # UPDATE: under REPEATABLE READ a snapshot older than a concurrent
+            # submission then fails with 40001 (retried) instead of counting stale. The
+            # key is unchanged, so foreign-key checks (KEY SHARE) are not blocked.
+            # SQLite serialises writers itself; a stale reader fails to write, retried.
+            lock = update(users).where(users.c.id == owner_id).values(id=users.c.id)
+            await execute(self._session, lock)
+        count = (
+            select(func.count())
+            .select_from(jobs)
+            .where(jobs.c.user_id == owner_id, jobs.c.status.in_(_UNFINISHED))
+        )
+        return int((await execute(self._session, count)).scalar_one())
+
     async def claim(self, worker: str, lease_s: float) -> Job | None:
         now = datetime.now(UTC)
-        oldest = select(jobs.c.id).where(_claimable(now)).order_by(jobs.c.id).limit(1)
+        chosen = _next_claim(now)
         if self._dialect() == "postgresql":
             # Concurrent claimers pass over each other's rows instead of queueing on them.
-            oldest = oldest.with_for_update(skip_locked=True)
+            chosen = chosen.with_for_update(skip_locked=True)
         statement = (
             update(jobs)
             # Checked again in the UPDATE: under READ COMMITTED the row may have been
             # claimed and committed by another worker since the subquery's snapshot.
-            .where(jobs.c.id == oldest.scalar_subquery(), _claimable(now))
+            .where(jobs.c.id == chosen.scalar_subquery(), _claimable(now))
             .values(
                 status=JobStatus.RUNNING.value,
                 worker=worker,
                 lease_expires_at=now + timedelta(seconds=lease_s),
+                claimed_at=now,
                 attempts=jobs.c.attempts + 1,
                 updated_at=now,
             )
@@ -101,10 +160,14 @@ class SqlAlchemyJobRepository:
         )
         return await self._one_or_none(statement)
 
+    async def held(self, job_id: JobId, worker: str) -> Job | None:
+        return await self._one_or_none(select(jobs).where(*_held_by(job_id, worker)))
+
     async def advance(
         self,
         job_id: JobId,
         worker: str,
+        expected: int,
         handled: int,
         skipped: Sequence[TaskId],
         lease_s: float,
@@ -122,7 +185,10 @@ class SqlAlchemyJobRepository:
             # NULL || '; ' is NULL, so the first failure comes without a separator.
             values["error"] = func.coalesce(jobs.c.error + "; ", "") + failure
         statement = (
-            update(jobs).where(*_held_by(job_id, worker)).values(**values).returning(*jobs.c)
+            update(jobs)
+            .where(*_held_by(job_id, worker), jobs.c.processed == expected)
+            .values(**values)
+            .returning(*jobs.c)
         )
         return await self._one_or_none(statement)
 
@@ -160,6 +226,20 @@ class SqlAlchemyJobRepository:
             .returning(jobs.c.id)
         )
         return (await execute(self._session, statement)).scalar_one_or_none() is not None
+
+    async def purge_finished(self, before: datetime, limit: int) -> int:
+        oldest = (
+            select(jobs.c.id)
+            .where(jobs.c.finished_at < before, jobs.c.status.in_(_FINISHED))
+            .order_by(jobs.c.finished_at)
+            .limit(limit)
+        )
+        if self._dialect() == "postgresql":
+            # Two workers sweeping at once split the rows instead of waiting on each other.
+            oldest = oldest.with_for_update(skip_locked=True)
+        statement = delete(jobs).where(jobs.c.id.in_(oldest.scalar_subquery()))
+        result = await execute(self._session, statement)
+        return int(getattr(result, "rowcount", 0))
 
     async def _one_or_none(self, statement: Any) -> Job | None:
         row = (await execute(self._session, statement)).mappings().one_or_none()

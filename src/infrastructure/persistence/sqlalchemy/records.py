@@ -133,6 +133,12 @@ class JobRecord(IdentityBase):
         Index("ix_jobs_status_id", "status", "id"),
         # Backs ON DELETE CASCADE from users, and a user's job list.
         Index("ix_jobs_user_id_id", "user_id", "id"),
+        # Fair claims: an owner's latest claim, one index probe per candidate owner.
+        Index("ix_jobs_user_id_claimed_at", "user_id", "claimed_at"),
+        # The per-user cap counts an owner's queued and running jobs.
+        Index("ix_jobs_user_id_status", "user_id", "status"),
+        # The purge finds the jobs that finished longest ago.
+        Index("ix_jobs_finished_at", "finished_at"),
         {"sqlite_autoincrement": True},
     )
 
@@ -147,6 +153,8 @@ class JobRecord(IdentityBase):
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     worker: Mapped[str | None] = mapped_column(Text)
     lease_expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
+    # When a worker last claimed it: claims serve the least recently served owner first.
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC)
     finished_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)

@@ -6,7 +6,7 @@ from litestar.params import RawBody
 from application.use_cases import jobs
 from interfaces.http import paths
 from interfaces.http.bodies import StrictDecoder
-from interfaces.http.markers import CallerDep
+from interfaces.http.markers import CallerDep, JobSettingsDep
 from interfaces.http.openapi import BEARER, json_body
 from interfaces.http.schemas.jobs import JobResponse, ProcessRequest
 
@@ -20,10 +20,15 @@ class JobController(Controller):
     security = BEARER
 
     @post("/tasks/process", status_code=202, operation_class=json_body(ProcessRequest))
-    async def process_tasks(self, body: RawBody, me: CallerDep) -> Response[JobResponse]:
-        """Queue a job that marks the listed tasks processed; it is stored before 202."""
+    async def process_tasks(
+        self, body: RawBody, me: CallerDep, job_settings: JobSettingsDep
+    ) -> Response[JobResponse]:
+        """Queue a job that marks the listed tasks processed; it is stored before 202.
+        429 when the caller already has ``max_queued_per_user`` unfinished jobs.
+        """
         task_ids = _process.decode(body).task_ids
-        job = await me.run(jobs.submit_processing, me.id, task_ids)
+        limit = job_settings.max_queued_per_user
+        job = await me.run(jobs.submit_processing, me.id, task_ids, limit)
         return Response(
             JobResponse.of(job), status_code=202, headers={"Location": f"/jobs/{job.id}"}
         )
