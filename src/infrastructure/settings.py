@@ -1,10 +1,11 @@
 """Settings read once from the environment; every default is documented in the README."""
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 from limits import parse_many
@@ -12,6 +13,7 @@ from limits import parse_many
 from application.job_processing import JobSettings
 from application.ports import AttemptRule
 from application.retry import RetryPolicy
+from infrastructure.database_url import DatabaseUrlError, normalize_database_url
 
 DEFAULT_DATA_DIR = "./data"
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR}/tasklane.db"
@@ -21,6 +23,8 @@ _HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 
 
 ISOLATION_LEVELS = ("READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_GENERATE_ONE = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 _RETRY = RetryPolicy()
@@ -102,70 +106,96 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
-        """Read the settings; ``SettingsError`` when they are unsafe or malformed."""
+        """Read the settings; ``SettingsError`` when they are unsafe or malformed.
+
+        An empty variable counts as unset; a set one is taken as given or refused,
+        never replaced by the default.
+        """
         env = os.environ if env is None else env
         environment = _choice(env, "ENVIRONMENT", ("development", "production"), "development")
         secret = env.get("JWT_SECRET", "")
-        if environment == "production" and len(secret.encode()) < MIN_JWT_SECRET_BYTES:
-            raise SettingsError(
-                f"JWT_SECRET must be set to at least {MIN_JWT_SECRET_BYTES} bytes in production"
-            )
+        if environment == "production" and not secret:
+            raise SettingsError(f"JWT_SECRET must be set in production: {_GENERATE_ONE}")
         algorithm = _choice(env, "JWT_ALGORITHM", tuple(_HMAC_KEY_BYTES), "HS256")
         if secret and len(secret.encode()) < _HMAC_KEY_BYTES[algorithm]:
             raise SettingsError(
-                f"JWT_SECRET must be at least {_HMAC_KEY_BYTES[algorithm]} bytes for {algorithm}"
+                f"JWT_SECRET must be at least {_HMAC_KEY_BYTES[algorithm]} bytes for "
+                f"{algorithm}, not {len(secret.encode())}: {_GENERATE_ONE}"
             )
         data_dir = env.get("DATA_DIR") or DEFAULT_DATA_DIR
-        database = DatabaseSettings(
-            url=env.get("DATABASE_URL") or env.get("DATABASE_URL_ASYNC") or _sqlite_in(data_dir),
-            pool_size=_int(env, "DATABASE_POOL_SIZE"),
-            max_overflow=_int(env, "DATABASE_MAX_OVERFLOW"),
-            pool_timeout=_float(env, "DATABASE_POOL_TIMEOUT"),
-            timeout=_float(env, "DATABASE_TIMEOUT"),
-            pool_recycle=_int(env, "DATABASE_POOL_RECYCLE"),
-            echo=_bool(env, "DATABASE_ECHO"),
-            pgbouncer=_bool(env, "DATABASE_PGBOUNCER"),
-            isolation_level=_choice(
-                env, "DATABASE_ISOLATION_LEVEL", ISOLATION_LEVELS, "READ COMMITTED"
-            ),
-        )
-        retry = RetryPolicy(
-            attempts=_int(env, "DATABASE_RETRY_ATTEMPTS") or _RETRY.attempts,
-            base_delay_s=_float(env, "DATABASE_RETRY_BASE_DELAY") or _RETRY.base_delay_s,
-            max_delay_s=_float(env, "DATABASE_RETRY_MAX_DELAY") or _RETRY.max_delay_s,
-            budget_s=_float(env, "DATABASE_RETRY_BUDGET") or _RETRY.budget_s,
-        )
-        workers = _int(env, "JOB_WORKERS")
-        jobs = JobSettings(
-            workers=_JOBS.workers if workers is None else workers,
-            lease_s=_float(env, "JOB_LEASE_SECONDS") or _JOBS.lease_s,
-            batch_size=_int(env, "JOB_BATCH_SIZE") or _JOBS.batch_size,
-            max_attempts=_int(env, "JOB_MAX_ATTEMPTS") or _JOBS.max_attempts,
-            poll_interval_s=_float(env, "JOB_POLL_INTERVAL") or _JOBS.poll_interval_s,
-            grace_s=_float(env, "JOB_GRACE_SECONDS") or _JOBS.grace_s,
-        )
         return cls(
             environment=environment,  # type: ignore[arg-type]
             persistence=_choice(env, "PERSISTENCE", ("sql", "memory"), "sql"),  # type: ignore[arg-type]
-            database=database,
-            retry=retry,
-            jobs=jobs,
+            database=_database(env, data_dir),
+            retry=_retry(env),
+            jobs=_jobs(env),
             data_dir=Path(data_dir),
             jwt_secret=secret or None,
             jwt_algorithm=algorithm,
-            jwt_ttl_seconds=_int(env, "JWT_TTL_SECONDS") or 3600,
-            argon2_time_cost=_int(env, "ARGON2_TIME_COST") or 3,
-            argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB") or 65536,
-            password_hash_concurrency=_int(env, "PASSWORD_HASH_CONCURRENCY") or None,
-            password_hash_queue=_int(env, "PASSWORD_HASH_QUEUE"),
+            jwt_ttl_seconds=_int(env, "JWT_TTL_SECONDS", 3600),
+            argon2_time_cost=_int(env, "ARGON2_TIME_COST", 3),
+            # Argon2 itself refuses less than 8 KiB per lane.
+            argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB", 65536, minimum=8),
+            password_hash_concurrency=_int(env, "PASSWORD_HASH_CONCURRENCY", None),
+            # 0: no hash waits, one beyond the running ones is refused at once.
+            password_hash_queue=_int(env, "PASSWORD_HASH_QUEUE", None, minimum=0),
             rate_limits=_rate_limits(env),
-            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
         )
 
 
 def hmac_key_bytes(algorithm: str) -> int:
     """The shortest secret ``algorithm`` accepts (RFC 7518 3.2)."""
     return _HMAC_KEY_BYTES.get(algorithm, MIN_JWT_SECRET_BYTES)
+
+
+def _database(env: Mapping[str, str], data_dir: str) -> DatabaseSettings:
+    """Pool figures left unset stay ``None``: the engine profile fills them in."""
+    name = "DATABASE_URL" if env.get("DATABASE_URL") else "DATABASE_URL_ASYNC"
+    url = env.get("DATABASE_URL") or env.get("DATABASE_URL_ASYNC") or _sqlite_in(data_dir)
+    pgbouncer = _bool(env, "DATABASE_PGBOUNCER")
+    try:
+        normalize_database_url(url, pgbouncer=pgbouncer)
+    except DatabaseUrlError as error:
+        raise SettingsError(f"{name} {error}") from None
+    return DatabaseSettings(
+        url=url,
+        # SQLAlchemy reads a pool size of 0 as "no limit": refused, not passed on.
+        pool_size=_int(env, "DATABASE_POOL_SIZE", None),
+        max_overflow=_int(env, "DATABASE_MAX_OVERFLOW", None, minimum=0),
+        pool_timeout=_float(env, "DATABASE_POOL_TIMEOUT", None),
+        timeout=_float(env, "DATABASE_TIMEOUT", None),
+        pool_recycle=_int(env, "DATABASE_POOL_RECYCLE", None),
+        echo=_bool(env, "DATABASE_ECHO"),
+        pgbouncer=pgbouncer,
+        isolation_level=_choice(
+            env, "DATABASE_ISOLATION_LEVEL", ISOLATION_LEVELS, "READ COMMITTED"
+        ),
+    )
+
+
+def _retry(env: Mapping[str, str]) -> RetryPolicy:
+    """Zero delays and a zero budget are honoured: retry at once, or not at all."""
+    return RetryPolicy(
+        attempts=_int(env, "DATABASE_RETRY_ATTEMPTS", _RETRY.attempts),
+        base_delay_s=_float(env, "DATABASE_RETRY_BASE_DELAY", _RETRY.base_delay_s, zero=True),
+        max_delay_s=_float(env, "DATABASE_RETRY_MAX_DELAY", _RETRY.max_delay_s, zero=True),
+        budget_s=_float(env, "DATABASE_RETRY_BUDGET", _RETRY.budget_s, zero=True),
+    )
+
+
+def _jobs(env: Mapping[str, str]) -> JobSettings:
+    """``JOB_WORKERS=0`` leaves jobs to ``litestar jobs worker``; ``JOB_GRACE_SECONDS=0``
+    hands a running job back at once on shutdown.
+    """
+    return JobSettings(
+        workers=_int(env, "JOB_WORKERS", _JOBS.workers, minimum=0),
+        lease_s=_float(env, "JOB_LEASE_SECONDS", _JOBS.lease_s),
+        batch_size=_int(env, "JOB_BATCH_SIZE", _JOBS.batch_size),
+        max_attempts=_int(env, "JOB_MAX_ATTEMPTS", _JOBS.max_attempts),
+        poll_interval_s=_float(env, "JOB_POLL_INTERVAL", _JOBS.poll_interval_s),
+        grace_s=_float(env, "JOB_GRACE_SECONDS", _JOBS.grace_s, zero=True),
+    )
 
 
 def _sqlite_in(data_dir: str) -> str:
@@ -198,8 +228,7 @@ def _rate_limits(env: Mapping[str, str]) -> RateLimitSettings:
         ),
         storage_url=url,
         prefix=env.get("RATE_LIMIT_PREFIX") or _RATE_LIMITS.prefix,
-        storage_timeout_s=_float(env, "RATE_LIMIT_STORAGE_TIMEOUT")
-        or _RATE_LIMITS.storage_timeout_s,
+        storage_timeout_s=_float(env, "RATE_LIMIT_STORAGE_TIMEOUT", _RATE_LIMITS.storage_timeout_s),
     )
 
 
@@ -215,37 +244,63 @@ def _rate(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
-def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
-    value = env.get(name) or default
+def _choice(
+    env: Mapping[str, str],
+    name: str,
+    allowed: tuple[str, ...],
+    default: str,
+    *,
+    upper: bool = False,
+) -> str:
+    given = env.get(name) or default
+    value = given.upper() if upper else given
     if value not in allowed:
-        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {given!r}")
     return value
 
 
-def _int(env: Mapping[str, str], name: str) -> int | None:
-    value = env.get(name)
-    if value in (None, ""):
-        return None
+_Default = TypeVar("_Default")
+
+
+def _int(
+    env: Mapping[str, str], name: str, default: _Default, *, minimum: int = 1
+) -> int | _Default:
+    """A whole number of at least ``minimum``; ``default`` when unset or empty."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
     try:
         number = int(value)
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
-    if number < 0:
-        raise SettingsError(f"{name} must not be negative")
+        number = None
+    if number is None or number < minimum:
+        raise SettingsError(
+            f"{name} must be a whole number of at least {minimum}, not {value!r}{_UNSET}"
+        )
     return number
 
 
-def _float(env: Mapping[str, str], name: str) -> float | None:
-    value = env.get(name)
-    if value in (None, ""):
-        return None
+def _float(
+    env: Mapping[str, str], name: str, default: _Default, *, zero: bool = False
+) -> float | _Default:
+    """A number of seconds, above zero (or at least zero with ``zero``); ``default``
+    when unset or empty.
+    """
+    value = env.get(name, "").strip()
+    if not value:
+        return default
     try:
         number = float(value)
     except ValueError:
-        raise SettingsError(f"{name} must be a number, not {value!r}") from None
-    if number <= 0:
-        raise SettingsError(f"{name} must be positive")
+        number = math.nan
+    if not math.isfinite(number) or number < 0 or (number == 0 and not zero):
+        bound = "0 or more" if zero else "more than 0"
+        raise SettingsError(f"{name} must be a number of seconds, {bound}, not {value!r}{_UNSET}")
     return number
+
+
+# Said with every refused number: the way back to the documented default.
+_UNSET = " (or leave it unset for the default)"
 
 
 def _bool(env: Mapping[str, str], name: str) -> bool:
