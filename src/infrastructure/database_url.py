@@ -114,3 +114,21 @@ def pgbouncer_connect_args() -> dict[str, object]:
         "prepared_statement_cache_size": 0,
         "prepared_statement_name_func": name_func,
     }
+
+
+class DatabaseUnreachableError(Exception):
+    """No first connection: ``str()`` is the whole line to show, without the password."""
+
+
+def describe_location(url: str) -> str:
+    """``host:port/dbname`` (or an SQLite file's path) for messages; never credentials."""
+    scheme, _, rest = url.strip().partition("://")
+    if scheme.lower() in _SQLITE_SCHEMES:
+        return rest.removeprefix("/").partition("?")[0] or ":memory:"
+    parts = urlsplit(f"postgresql://{rest}")
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        port = 5432
+    database = parts.path.lstrip("/") or parts.username or "postgres"
+    return f"{parts.hostname or 'localhost'}:{port}/{database}"
