@@ -35,12 +35,15 @@ def explain(error: BaseException) -> str:
         if words is not None:
             return words.format(str(cause).partition("\n")[0])
         if isinstance(cause, ssl.SSLCertVerificationError):
+            reason = (
+                getattr(cause, "verify_message", None) or getattr(cause, "reason", None) or cause
+            )
             return (
-                f"the server's certificate failed verification ({cause.verify_message}): "
+                f"the server's certificate failed verification ({reason}): "
                 "install its CA, or use sslmode=require to encrypt without verifying"
             )
         if isinstance(cause, ssl.SSLError):
-            return f"the SSL handshake failed ({cause.reason or cause})"
+            return f"the SSL handshake failed ({getattr(cause, 'reason', None) or cause})"
         if isinstance(cause, ConnectionError) and "rejected SSL upgrade" in str(cause):
             return _SSL_REFUSED
         if isinstance(cause, ConnectionRefusedError):
