@@ -220,7 +220,7 @@ def test_a_database_that_cannot_be_reached_is_one_line_naming_it(
             ),
             "timeout": (
                 f"postgresql://{user}@127.0.0.1:{silent}/tasklane",
-                f"127.0.0.1:{silent}/tasklane: timed out (no answer within DATABASE_TIMEOUT)",
+                f"127.0.0.1:{silent}/tasklane: timed out (no answer within DATABASE_TIMEOUT: is",
             ),
         }
         env = {"DATABASE_TIMEOUT": "1"}

@@ -45,7 +45,7 @@ def _wrapped(cause: BaseException) -> Exception:
     ("cause", "words"),
     [
         (ConnectionRefusedError(111, "Connect call failed"), "connection refused (is PostgreSQL"),
-        (TimeoutError(), "timed out (no answer within DATABASE_TIMEOUT)"),
+        (TimeoutError(), "timed out (no answer within DATABASE_TIMEOUT: is the host right"),
         (_ServerRefusal("3D000", 'database "x" does not exist'), "no such database"),
         (
             _ServerRefusal("28P01", 'password authentication failed for user "u"'),

@@ -9,14 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from infrastructure.database_url import DatabaseUnreachableError, describe_location
 
 _SSL_REFUSED = "the server does not accept SSL: drop sslmode=require or enable SSL on the server"
-# The server's refusals by SQLSTATE (asyncpg's error classes, wrapped by SQLAlchemy);
-# {} is the server's own words.
+# The server's refusals by SQLSTATE, which asyncpg's errors (InvalidCatalogNameError,
+# InvalidPasswordError, InvalidAuthorizationSpecificationError, CannotConnectNowError,
+# TooManyConnectionsError) carry through SQLAlchemy's wrapping; {} is the server's words.
 _SERVER_REFUSALS = {
-    "3D000": "no such database (create it, or fix its name)",  # InvalidCatalogNameError
-    "28P01": "authentication failed ({}): check the password",  # InvalidPasswordError
-    "28000": "authentication failed ({})",  # InvalidAuthorizationSpecificationError
-    "57P03": "the server is starting up or shutting down ({})",  # CannotConnectNowError
-    "53300": "the server has no connection slots left ({})",  # TooManyConnectionsError
+    "3D000": "no such database (create it, or fix the name in DATABASE_URL)",
+    "28P01": "authentication failed ({}): check the password in DATABASE_URL",
+    "28000": "authentication failed ({}): check the user in DATABASE_URL, or pg_hba.conf",
+    "57P03": "the server is starting up or shutting down ({})",
+    "53300": "the server has no connection slots left ({})",
 }
 
 
@@ -50,11 +51,11 @@ def explain(error: BaseException) -> str:
             return "connection refused (is PostgreSQL running, and on that port?)"
         if isinstance(cause, TimeoutError):
             return (
-                "timed out (no answer within DATABASE_TIMEOUT): is the host right, "
-                "and no firewall dropping packets?"
+                "timed out (no answer within DATABASE_TIMEOUT: is the host right, "
+                "or a firewall dropping packets?)"
             )
         if isinstance(cause, socket.gaierror):
-            return f"the host name does not resolve ({cause.strerror})"
+            return f"the host name does not resolve ({cause.strerror}): check DATABASE_URL"
         if isinstance(cause, sqlite3.Error):
             return f"cannot open the SQLite file ({cause})"
         if isinstance(cause, OSError) and cause.strerror:
