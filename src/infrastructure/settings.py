@@ -1,11 +1,10 @@
 """Settings read once from the environment; every default is documented in the README."""
 
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 from urllib.parse import urlsplit
 
 from limits import parse_many
@@ -14,6 +13,8 @@ from application.job_processing import JobSettings
 from application.ports import AttemptRule
 from application.retry import RetryPolicy
 from infrastructure.database_url import DatabaseUrlError, normalize_database_url
+from infrastructure.environment import SettingsError as SettingsError  # re-exported
+from infrastructure.environment import choice, flag, seconds, whole_number
 
 DEFAULT_DATA_DIR = "./data"
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR}/tasklane.db"
@@ -29,10 +30,6 @@ _GENERATE_ONE = "generate one with: python3 -c 'import secrets; print(secrets.to
 
 _RETRY = RetryPolicy()
 _JOBS = JobSettings()
-
-
-class SettingsError(ValueError):
-    """The environment describes a service that must not start."""
 
 
 Environment = Literal["development", "production"]
@@ -112,11 +109,11 @@ class Settings:
         never replaced by the default.
         """
         env = os.environ if env is None else env
-        environment = _choice(env, "ENVIRONMENT", ("development", "production"), "development")
+        environment = choice(env, "ENVIRONMENT", ("development", "production"), "development")
         secret = env.get("JWT_SECRET", "")
         if environment == "production" and not secret:
             raise SettingsError(f"JWT_SECRET must be set in production: {_GENERATE_ONE}")
-        algorithm = _choice(env, "JWT_ALGORITHM", tuple(_HMAC_KEY_BYTES), "HS256")
+        algorithm = choice(env, "JWT_ALGORITHM", tuple(_HMAC_KEY_BYTES), "HS256")
         if secret and len(secret.encode()) < _HMAC_KEY_BYTES[algorithm]:
             raise SettingsError(
                 f"JWT_SECRET must be at least {_HMAC_KEY_BYTES[algorithm]} bytes for "
@@ -125,22 +122,22 @@ class Settings:
         data_dir = env.get("DATA_DIR") or DEFAULT_DATA_DIR
         return cls(
             environment=environment,  # type: ignore[arg-type]
-            persistence=_choice(env, "PERSISTENCE", ("sql", "memory"), "sql"),  # type: ignore[arg-type]
+            persistence=choice(env, "PERSISTENCE", ("sql", "memory"), "sql"),  # type: ignore[arg-type]
             database=_database(env, data_dir),
             retry=_retry(env),
             jobs=_jobs(env),
             data_dir=Path(data_dir),
             jwt_secret=secret or None,
             jwt_algorithm=algorithm,
-            jwt_ttl_seconds=_int(env, "JWT_TTL_SECONDS", 3600),
-            argon2_time_cost=_int(env, "ARGON2_TIME_COST", 3),
+            jwt_ttl_seconds=whole_number(env, "JWT_TTL_SECONDS", 3600),
+            argon2_time_cost=whole_number(env, "ARGON2_TIME_COST", 3),
             # Argon2 itself refuses less than 8 KiB per lane.
-            argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB", 65536, minimum=8),
-            password_hash_concurrency=_int(env, "PASSWORD_HASH_CONCURRENCY", None),
+            argon2_memory_kib=whole_number(env, "ARGON2_MEMORY_KIB", 65536, minimum=8),
+            password_hash_concurrency=whole_number(env, "PASSWORD_HASH_CONCURRENCY", None),
             # 0: no hash waits, one beyond the running ones is refused at once.
-            password_hash_queue=_int(env, "PASSWORD_HASH_QUEUE", None, minimum=0),
+            password_hash_queue=whole_number(env, "PASSWORD_HASH_QUEUE", None, minimum=0),
             rate_limits=_rate_limits(env),
-            log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
+            log_level=choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
         )
 
 
@@ -153,7 +150,7 @@ def _database(env: Mapping[str, str], data_dir: str) -> DatabaseSettings:
     """Pool figures left unset stay ``None``: the engine profile fills them in."""
     name = "DATABASE_URL" if env.get("DATABASE_URL") else "DATABASE_URL_ASYNC"
     url = env.get("DATABASE_URL") or env.get("DATABASE_URL_ASYNC") or _sqlite_in(data_dir)
-    pgbouncer = _bool(env, "DATABASE_PGBOUNCER")
+    pgbouncer = flag(env, "DATABASE_PGBOUNCER")
     try:
         normalize_database_url(url, pgbouncer=pgbouncer)
     except DatabaseUrlError as error:
@@ -161,26 +158,24 @@ def _database(env: Mapping[str, str], data_dir: str) -> DatabaseSettings:
     return DatabaseSettings(
         url=url,
         # SQLAlchemy reads a pool size of 0 as "no limit": refused, not passed on.
-        pool_size=_int(env, "DATABASE_POOL_SIZE", None),
-        max_overflow=_int(env, "DATABASE_MAX_OVERFLOW", None, minimum=0),
-        pool_timeout=_float(env, "DATABASE_POOL_TIMEOUT", None),
-        timeout=_float(env, "DATABASE_TIMEOUT", None),
-        pool_recycle=_int(env, "DATABASE_POOL_RECYCLE", None),
-        echo=_bool(env, "DATABASE_ECHO"),
+        pool_size=whole_number(env, "DATABASE_POOL_SIZE", None),
+        max_overflow=whole_number(env, "DATABASE_MAX_OVERFLOW", None, minimum=0),
+        pool_timeout=seconds(env, "DATABASE_POOL_TIMEOUT", None),
+        timeout=seconds(env, "DATABASE_TIMEOUT", None),
+        pool_recycle=whole_number(env, "DATABASE_POOL_RECYCLE", None),
+        echo=flag(env, "DATABASE_ECHO"),
         pgbouncer=pgbouncer,
-        isolation_level=_choice(
-            env, "DATABASE_ISOLATION_LEVEL", ISOLATION_LEVELS, "READ COMMITTED"
-        ),
+        isolation_level=choice(env, "DATABASE_ISOLATION_LEVEL", ISOLATION_LEVELS, "READ COMMITTED"),
     )
 
 
 def _retry(env: Mapping[str, str]) -> RetryPolicy:
     """Zero delays and a zero budget are honoured: retry at once, or not at all."""
     return RetryPolicy(
-        attempts=_int(env, "DATABASE_RETRY_ATTEMPTS", _RETRY.attempts),
-        base_delay_s=_float(env, "DATABASE_RETRY_BASE_DELAY", _RETRY.base_delay_s, zero=True),
-        max_delay_s=_float(env, "DATABASE_RETRY_MAX_DELAY", _RETRY.max_delay_s, zero=True),
-        budget_s=_float(env, "DATABASE_RETRY_BUDGET", _RETRY.budget_s, zero=True),
+        attempts=whole_number(env, "DATABASE_RETRY_ATTEMPTS", _RETRY.attempts),
+        base_delay_s=seconds(env, "DATABASE_RETRY_BASE_DELAY", _RETRY.base_delay_s, zero=True),
+        max_delay_s=seconds(env, "DATABASE_RETRY_MAX_DELAY", _RETRY.max_delay_s, zero=True),
+        budget_s=seconds(env, "DATABASE_RETRY_BUDGET", _RETRY.budget_s, zero=True),
     )
 
 
@@ -189,12 +184,12 @@ def _jobs(env: Mapping[str, str]) -> JobSettings:
     hands a running job back at once on shutdown.
     """
     return JobSettings(
-        workers=_int(env, "JOB_WORKERS", _JOBS.workers, minimum=0),
-        lease_s=_float(env, "JOB_LEASE_SECONDS", _JOBS.lease_s),
-        batch_size=_int(env, "JOB_BATCH_SIZE", _JOBS.batch_size),
-        max_attempts=_int(env, "JOB_MAX_ATTEMPTS", _JOBS.max_attempts),
-        poll_interval_s=_float(env, "JOB_POLL_INTERVAL", _JOBS.poll_interval_s),
-        grace_s=_float(env, "JOB_GRACE_SECONDS", _JOBS.grace_s, zero=True),
+        workers=whole_number(env, "JOB_WORKERS", _JOBS.workers, minimum=0),
+        lease_s=seconds(env, "JOB_LEASE_SECONDS", _JOBS.lease_s),
+        batch_size=whole_number(env, "JOB_BATCH_SIZE", _JOBS.batch_size),
+        max_attempts=whole_number(env, "JOB_MAX_ATTEMPTS", _JOBS.max_attempts),
+        poll_interval_s=seconds(env, "JOB_POLL_INTERVAL", _JOBS.poll_interval_s),
+        grace_s=seconds(env, "JOB_GRACE_SECONDS", _JOBS.grace_s, zero=True),
     )
 
 
@@ -209,9 +204,12 @@ _RATE_LIMIT_STORAGE_SCHEMES = ("memory", "redis", "rediss")
 
 def _rate_limits(env: Mapping[str, str]) -> RateLimitSettings:
     url = env.get("RATE_LIMIT_STORAGE_URL") or _RATE_LIMITS.storage_url
-    if urlsplit(url).scheme.removeprefix("async+") not in _RATE_LIMIT_STORAGE_SCHEMES:
+    scheme = urlsplit(url).scheme
+    if scheme.removeprefix("async+") not in _RATE_LIMIT_STORAGE_SCHEMES:
+        # The scheme only: a Redis URL may hold a password.
         raise SettingsError(
-            f"RATE_LIMIT_STORAGE_URL must be memory:// or redis[s]://host:port/db, not {url!r}"
+            "RATE_LIMIT_STORAGE_URL must be memory:// or redis[s]://host:port/db, "
+            f"not a {scheme or 'scheme-less'!r} URL"
         )
     return RateLimitSettings(
         login_per_account=_rate(
@@ -228,7 +226,9 @@ def _rate_limits(env: Mapping[str, str]) -> RateLimitSettings:
         ),
         storage_url=url,
         prefix=env.get("RATE_LIMIT_PREFIX") or _RATE_LIMITS.prefix,
-        storage_timeout_s=_float(env, "RATE_LIMIT_STORAGE_TIMEOUT", _RATE_LIMITS.storage_timeout_s),
+        storage_timeout_s=seconds(
+            env, "RATE_LIMIT_STORAGE_TIMEOUT", _RATE_LIMITS.storage_timeout_s
+        ),
     )
 
 
@@ -242,71 +242,3 @@ def _rate(env: Mapping[str, str], name: str, default: str) -> str:
     if len(items) != 1 or items[0].amount < 1:
         raise SettingsError(f"{name} must read like 10/minute or 5/15 minutes, not {value!r}")
     return value
-
-
-def _choice(
-    env: Mapping[str, str],
-    name: str,
-    allowed: tuple[str, ...],
-    default: str,
-    *,
-    upper: bool = False,
-) -> str:
-    given = env.get(name) or default
-    value = given.upper() if upper else given
-    if value not in allowed:
-        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {given!r}")
-    return value
-
-
-_Default = TypeVar("_Default")
-
-
-def _int(
-    env: Mapping[str, str], name: str, default: _Default, *, minimum: int = 1
-) -> int | _Default:
-    """A whole number of at least ``minimum``; ``default`` when unset or empty."""
-    value = env.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        number = None
-    if number is None or number < minimum:
-        raise SettingsError(
-            f"{name} must be a whole number of at least {minimum}, not {value!r}{_UNSET}"
-        )
-    return number
-
-
-def _float(
-    env: Mapping[str, str], name: str, default: _Default, *, zero: bool = False
-) -> float | _Default:
-    """A number of seconds, above zero (or at least zero with ``zero``); ``default``
-    when unset or empty.
-    """
-    value = env.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or number < 0 or (number == 0 and not zero):
-        bound = "0 or more" if zero else "more than 0"
-        raise SettingsError(f"{name} must be a number of seconds, {bound}, not {value!r}{_UNSET}")
-    return number
-
-
-# Said with every refused number: the way back to the documented default.
-_UNSET = " (or leave it unset for the default)"
-
-
-def _bool(env: Mapping[str, str], name: str) -> bool:
-    value = env.get(name, "").strip().lower()
-    if value in ("", "0", "false", "no", "off"):
-        return False
-    if value in ("1", "true", "yes", "on"):
-        return True
-    raise SettingsError(f"{name} must be true or false, not {value!r}")
