@@ -29,24 +29,39 @@ class DatabaseTarget:
     pooled: bool = False
 
 
+class DatabaseUrlError(ValueError):
+    """A URL we cannot use; the message completes "DATABASE_URL ..." and never holds
+    the URL's password.
+    """
+
+
+_SCHEMES_HINT = (
+    "postgresql://, postgres://, postgresql+asyncpg://, sqlite:/// or sqlite+aiosqlite:///"
+)
+
+
 def normalize_database_url(url: str, *, pgbouncer: bool = False) -> DatabaseTarget:
-    """The async target for ``url``; ``ValueError`` (without the URL's secrets) otherwise."""
+    """The async target for ``url``; ``DatabaseUrlError`` otherwise."""
     scheme, separator, rest = url.strip().partition("://")
     scheme = scheme.lower()
     if not separator:
-        raise ValueError("DATABASE_URL must look like postgresql://... or sqlite:///...")
+        raise DatabaseUrlError(
+            "must look like postgresql://user:password@host:5432/dbname "
+            "or sqlite:///path/to/file.db"
+        )
     if scheme in _POSTGRES_SCHEMES:
         return _postgres(rest, pgbouncer=pgbouncer)
     if scheme in _SQLITE_SCHEMES:
         return DatabaseTarget(url=f"sqlite+aiosqlite://{rest}", dialect="sqlite")
-    raise ValueError(
-        f"unsupported database URL scheme {scheme!r}: use postgresql://, postgres://, "
-        "postgresql+asyncpg://, sqlite:/// or sqlite+aiosqlite:///"
-    )
+    raise DatabaseUrlError(f"has the unsupported scheme {scheme[:30]!r}: use {_SCHEMES_HINT}")
 
 
 def _postgres(rest: str, *, pgbouncer: bool) -> DatabaseTarget:
     parts = urlsplit(f"postgresql+asyncpg://{rest}")
+    try:
+        parts.port  # noqa: B018 - parsed lazily; raises on "host:abc"
+    except ValueError:
+        raise DatabaseUrlError("has a port that is not a number between 0 and 65535") from None
     params = parse_qsl(parts.query, keep_blank_values=True)
     sslmode = next((value.lower() for key, value in params if key == "sslmode"), None)
     kept = [(key, value) for key, value in params if key not in _LIBPQ_ONLY]
@@ -66,7 +81,9 @@ def _postgres(rest: str, *, pgbouncer: bool) -> DatabaseTarget:
 def _ssl_argument(sslmode: str) -> ssl.SSLContext | bool | None:
     """asyncpg's ``ssl`` argument for a libpq ``sslmode``; ``None`` keeps its default."""
     if sslmode not in _SSL_MODES:
-        raise ValueError(f"sslmode must be one of {', '.join(sorted(_SSL_MODES))}")
+        raise DatabaseUrlError(
+            f"has sslmode={sslmode[:20]!r}: use one of {', '.join(sorted(_SSL_MODES))}"
+        )
     if sslmode == "disable":
         return False
     if sslmode in ("allow", "prefer"):
@@ -97,3 +114,21 @@ def pgbouncer_connect_args() -> dict[str, object]:
         "prepared_statement_cache_size": 0,
         "prepared_statement_name_func": name_func,
     }
+
+
+class DatabaseUnreachableError(Exception):
+    """No first connection: ``str()`` is the whole line to show, without the password."""
+
+
+def describe_location(url: str) -> str:
+    """``host:port/dbname`` (or an SQLite file's path) for messages; never credentials."""
+    scheme, _, rest = url.strip().partition("://")
+    if scheme.lower() in _SQLITE_SCHEMES:
+        return rest.removeprefix("/").partition("?")[0] or ":memory:"
+    parts = urlsplit(f"postgresql://{rest}")
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        port = 5432
+    database = parts.path.lstrip("/") or parts.username or "postgres"
+    return f"{parts.hostname or 'localhost'}:{port}/{database}"

@@ -13,6 +13,9 @@ from limits import parse_many
 from application.job_processing import JobSettings
 from application.ports import AttemptRule
 from application.retry import RetryPolicy
+from infrastructure.database_url import DatabaseUrlError, normalize_database_url
+from infrastructure.environment import SettingsError as SettingsError  # re-exported
+from infrastructure.environment import choice, flag, seconds, whole_number
 
 DEFAULT_DATA_DIR = "./data"
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR}/tasklane.db"
@@ -22,14 +25,12 @@ _HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 
 
 ISOLATION_LEVELS = ("READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_GENERATE_ONE = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 _RETRY = RetryPolicy()
 _JOBS = JobSettings()
-
-
-class SettingsError(ValueError):
-    """The environment describes a service that must not start."""
 
 
 Environment = Literal["development", "production"]
@@ -105,73 +106,97 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
-        """Read the settings; ``SettingsError`` when they are unsafe or malformed."""
+        """Read the settings; ``SettingsError`` when they are unsafe or malformed.
+
+        An empty variable counts as unset; a set one is taken as given or refused,
+        never replaced by the default.
+        """
         env = os.environ if env is None else env
-        environment = _choice(env, "ENVIRONMENT", ("development", "production"), "development")
+        environment = choice(env, "ENVIRONMENT", ("development", "production"), "development")
         secret = env.get("JWT_SECRET", "")
-        if environment == "production" and len(secret.encode()) < MIN_JWT_SECRET_BYTES:
-            raise SettingsError(
-                f"JWT_SECRET must be set to at least {MIN_JWT_SECRET_BYTES} bytes in production"
-            )
-        algorithm = _choice(env, "JWT_ALGORITHM", tuple(_HMAC_KEY_BYTES), "HS256")
+        if environment == "production" and not secret:
+            raise SettingsError(f"JWT_SECRET must be set in production: {_GENERATE_ONE}")
+        algorithm = choice(env, "JWT_ALGORITHM", tuple(_HMAC_KEY_BYTES), "HS256")
         if secret and len(secret.encode()) < _HMAC_KEY_BYTES[algorithm]:
             raise SettingsError(
-                f"JWT_SECRET must be at least {_HMAC_KEY_BYTES[algorithm]} bytes for {algorithm}"
+                f"JWT_SECRET must be at least {_HMAC_KEY_BYTES[algorithm]} bytes for "
+                f"{algorithm}, not {len(secret.encode())}: {_GENERATE_ONE}"
             )
         data_dir = env.get("DATA_DIR") or DEFAULT_DATA_DIR
-        database = DatabaseSettings(
-            url=env.get("DATABASE_URL") or env.get("DATABASE_URL_ASYNC") or _sqlite_in(data_dir),
-            pool_size=_int(env, "DATABASE_POOL_SIZE"),
-            max_overflow=_int(env, "DATABASE_MAX_OVERFLOW"),
-            pool_timeout=_float(env, "DATABASE_POOL_TIMEOUT"),
-            timeout=_float(env, "DATABASE_TIMEOUT"),
-            pool_recycle=_int(env, "DATABASE_POOL_RECYCLE"),
-            echo=_bool(env, "DATABASE_ECHO"),
-            pgbouncer=_bool(env, "DATABASE_PGBOUNCER"),
-            isolation_level=_choice(
-                env, "DATABASE_ISOLATION_LEVEL", ISOLATION_LEVELS, "READ COMMITTED"
-            ),
-        )
-        retry = RetryPolicy(
-            attempts=_int(env, "DATABASE_RETRY_ATTEMPTS") or _RETRY.attempts,
-            base_delay_s=_float(env, "DATABASE_RETRY_BASE_DELAY") or _RETRY.base_delay_s,
-            max_delay_s=_float(env, "DATABASE_RETRY_MAX_DELAY") or _RETRY.max_delay_s,
-            budget_s=_float(env, "DATABASE_RETRY_BUDGET") or _RETRY.budget_s,
-        )
-        workers = _int(env, "JOB_WORKERS")
-        jobs = JobSettings(
-            workers=_JOBS.workers if workers is None else workers,
-            lease_s=_float(env, "JOB_LEASE_SECONDS") or _JOBS.lease_s,
-            batch_size=_int(env, "JOB_BATCH_SIZE") or _JOBS.batch_size,
-            max_attempts=_int(env, "JOB_MAX_ATTEMPTS") or _JOBS.max_attempts,
-            poll_interval_s=_float(env, "JOB_POLL_INTERVAL") or _JOBS.poll_interval_s,
-            grace_s=_float(env, "JOB_GRACE_SECONDS") or _JOBS.grace_s,
-            max_queued_per_user=_int(env, "JOB_MAX_QUEUED_PER_USER") or _JOBS.max_queued_per_user,
-            retention_hours=_float(env, "JOB_RETENTION_HOURS") or _JOBS.retention_hours,
-        )
         return cls(
             environment=environment,  # type: ignore[arg-type]
-            persistence=_choice(env, "PERSISTENCE", ("sql", "memory"), "sql"),  # type: ignore[arg-type]
-            database=database,
-            retry=retry,
-            jobs=jobs,
+            persistence=choice(env, "PERSISTENCE", ("sql", "memory"), "sql"),  # type: ignore[arg-type]
+            database=_database(env, data_dir),
+            retry=_retry(env),
+            jobs=_jobs(env),
             data_dir=Path(data_dir),
             jwt_secret=secret or None,
             jwt_algorithm=algorithm,
-            jwt_ttl_seconds=_int(env, "JWT_TTL_SECONDS") or 3600,
-            argon2_time_cost=_int(env, "ARGON2_TIME_COST") or 3,
-            argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB") or 65536,
-            password_hash_concurrency=_int(env, "PASSWORD_HASH_CONCURRENCY") or None,
-            password_hash_queue=_int(env, "PASSWORD_HASH_QUEUE"),
+            jwt_ttl_seconds=whole_number(env, "JWT_TTL_SECONDS", 3600),
+            argon2_time_cost=whole_number(env, "ARGON2_TIME_COST", 3),
+            # Argon2 itself refuses less than 8 KiB per lane.
+            argon2_memory_kib=whole_number(env, "ARGON2_MEMORY_KIB", 65536, minimum=8),
+            password_hash_concurrency=whole_number(env, "PASSWORD_HASH_CONCURRENCY", None),
+            # 0: no hash waits, one beyond the running ones is refused at once.
+            password_hash_queue=whole_number(env, "PASSWORD_HASH_QUEUE", None, minimum=0),
             rate_limits=_rate_limits(env),
             cors_allow_origins=_origins(env, "CORS_ALLOW_ORIGINS"),
-            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            log_level=choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
         )
 
 
 def hmac_key_bytes(algorithm: str) -> int:
     """The shortest secret ``algorithm`` accepts (RFC 7518 3.2)."""
     return _HMAC_KEY_BYTES.get(algorithm, MIN_JWT_SECRET_BYTES)
+
+
+def _database(env: Mapping[str, str], data_dir: str) -> DatabaseSettings:
+    """Pool figures left unset stay ``None``: the engine profile fills them in."""
+    name = "DATABASE_URL" if env.get("DATABASE_URL") else "DATABASE_URL_ASYNC"
+    url = env.get("DATABASE_URL") or env.get("DATABASE_URL_ASYNC") or _sqlite_in(data_dir)
+    pgbouncer = flag(env, "DATABASE_PGBOUNCER")
+    try:
+        normalize_database_url(url, pgbouncer=pgbouncer)
+    except DatabaseUrlError as error:
+        raise SettingsError(f"{name} {error}") from None
+    return DatabaseSettings(
+        url=url,
+        # SQLAlchemy reads a pool size of 0 as "no limit": refused, not passed on.
+        pool_size=whole_number(env, "DATABASE_POOL_SIZE", None),
+        max_overflow=whole_number(env, "DATABASE_MAX_OVERFLOW", None, minimum=0),
+        pool_timeout=seconds(env, "DATABASE_POOL_TIMEOUT", None),
+        timeout=seconds(env, "DATABASE_TIMEOUT", None),
+        pool_recycle=whole_number(env, "DATABASE_POOL_RECYCLE", None),
+        echo=flag(env, "DATABASE_ECHO"),
+        pgbouncer=pgbouncer,
+        isolation_level=choice(env, "DATABASE_ISOLATION_LEVEL", ISOLATION_LEVELS, "READ COMMITTED"),
+    )
+
+
+def _retry(env: Mapping[str, str]) -> RetryPolicy:
+    """Zero delays and a zero budget are honoured: retry at once, or not at all."""
+    return RetryPolicy(
+        attempts=whole_number(env, "DATABASE_RETRY_ATTEMPTS", _RETRY.attempts),
+        base_delay_s=seconds(env, "DATABASE_RETRY_BASE_DELAY", _RETRY.base_delay_s, zero=True),
+        max_delay_s=seconds(env, "DATABASE_RETRY_MAX_DELAY", _RETRY.max_delay_s, zero=True),
+        budget_s=seconds(env, "DATABASE_RETRY_BUDGET", _RETRY.budget_s, zero=True),
+    )
+
+
+def _jobs(env: Mapping[str, str]) -> JobSettings:
+    """``JOB_WORKERS=0`` leaves jobs to ``litestar jobs worker``; ``JOB_GRACE_SECONDS=0``
+    hands a running job back at once on shutdown.
+    """
+    return JobSettings(
+        workers=whole_number(env, "JOB_WORKERS", _JOBS.workers, minimum=0),
+        lease_s=seconds(env, "JOB_LEASE_SECONDS", _JOBS.lease_s),
+        batch_size=whole_number(env, "JOB_BATCH_SIZE", _JOBS.batch_size),
+        max_attempts=whole_number(env, "JOB_MAX_ATTEMPTS", _JOBS.max_attempts),
+        poll_interval_s=seconds(env, "JOB_POLL_INTERVAL", _JOBS.poll_interval_s),
+        grace_s=seconds(env, "JOB_GRACE_SECONDS", _JOBS.grace_s, zero=True),
+        max_queued_per_user=whole_number(env, "JOB_MAX_QUEUED_PER_USER", _JOBS.max_queued_per_user),
+        retention_hours=seconds(env, "JOB_RETENTION_HOURS", _JOBS.retention_hours, unit="hours"),
+    )
 
 
 def _sqlite_in(data_dir: str) -> str:
@@ -185,9 +210,12 @@ _RATE_LIMIT_STORAGE_SCHEMES = ("memory", "redis", "rediss")
 
 def _rate_limits(env: Mapping[str, str]) -> RateLimitSettings:
     url = env.get("RATE_LIMIT_STORAGE_URL") or _RATE_LIMITS.storage_url
-    if urlsplit(url).scheme.removeprefix("async+") not in _RATE_LIMIT_STORAGE_SCHEMES:
+    scheme = urlsplit(url).scheme
+    if scheme.removeprefix("async+") not in _RATE_LIMIT_STORAGE_SCHEMES:
+        # The scheme only: a Redis URL may hold a password.
         raise SettingsError(
-            f"RATE_LIMIT_STORAGE_URL must be memory:// or redis[s]://host:port/db, not {url!r}"
+            "RATE_LIMIT_STORAGE_URL must be memory:// or redis[s]://host:port/db, "
+            f"not a {scheme or 'scheme-less'!r} URL"
         )
     return RateLimitSettings(
         login_per_account=_rate(
@@ -204,8 +232,9 @@ def _rate_limits(env: Mapping[str, str]) -> RateLimitSettings:
         ),
         storage_url=url,
         prefix=env.get("RATE_LIMIT_PREFIX") or _RATE_LIMITS.prefix,
-        storage_timeout_s=_float(env, "RATE_LIMIT_STORAGE_TIMEOUT")
-        or _RATE_LIMITS.storage_timeout_s,
+        storage_timeout_s=seconds(
+            env, "RATE_LIMIT_STORAGE_TIMEOUT", _RATE_LIMITS.storage_timeout_s
+        ),
     )
 
 
@@ -234,45 +263,3 @@ def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
                 f"no path), separated by commas, or *; not {origin!r}"
             )
     return origins
-
-
-def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
-    value = env.get(name) or default
-    if value not in allowed:
-        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
-    return value
-
-
-def _int(env: Mapping[str, str], name: str) -> int | None:
-    value = env.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
-    if number < 0:
-        raise SettingsError(f"{name} must not be negative")
-    return number
-
-
-def _float(env: Mapping[str, str], name: str) -> float | None:
-    value = env.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, not {value!r}") from None
-    if number <= 0:
-        raise SettingsError(f"{name} must be positive")
-    return number
-
-
-def _bool(env: Mapping[str, str], name: str) -> bool:
-    value = env.get(name, "").strip().lower()
-    if value in ("", "0", "false", "no", "off"):
-        return False
-    if value in ("1", "true", "yes", "on"):
-        return True
-    raise SettingsError(f"{name} must be true or false, not {value!r}")

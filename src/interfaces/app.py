@@ -19,6 +19,7 @@ from infrastructure.security import (
     resolve_signing_secret,
 )
 from infrastructure.settings import Settings, SettingsError
+from interfaces.cli import SETTINGS_ERROR_STATUS, StartUpReport, exit_with
 from interfaces.gc_tuning import tune_garbage_collector
 from interfaces.http.controllers import CONTROLLERS
 from interfaces.http.cors import cors_config
@@ -42,6 +43,8 @@ class Persistence:
     probe: DatabaseProbe
     close: Callable[[], Awaitable[None]]
     plugins: list[PluginProtocol] = field(default_factory=list)
+    # Raises, with a one-line message, when the store cannot be reached at all.
+    check_reachable: Callable[[], Awaitable[None]] | None = None
 
 
 def create_app(
@@ -53,20 +56,32 @@ def create_app(
 
     ``unit_of_work_factory`` replaces the persistence's own units of work (tests use it
     to inject failures); the probe and the engine's lifecycle stay the settings' own.
+    Read from the environment (a server, the CLI), unusable settings end the process
+    with one line on stderr and status 2; given settings raise ``SettingsError``.
     """
-    from_environment = settings is None
+    if settings is not None:
+        return _create_app(settings, unit_of_work_factory)
     try:
-        settings = settings or Settings.from_env()
-        secret = resolve_signing_secret(settings)
+        return _create_app(Settings.from_env(), unit_of_work_factory)
     except SettingsError as error:
-        if from_environment:  # started as a server or CLI: one line, not a traceback
-            raise SystemExit(f"tasklane cannot start: {error}") from None
-        raise
+        exit_with(f"tasklane cannot start: {error}", SETTINGS_ERROR_STATUS)
+
+
+def _create_app(
+    settings: Settings, unit_of_work_factory: Callable[[], UnitOfWork] | None
+) -> Litestar:
+    secret = resolve_signing_secret(settings)
     persistence = (
         memory_persistence() if settings.persistence == "memory" else sql_persistence(settings)
     )
     uow_factory = unit_of_work_factory or persistence.unit_of_work_factory
-    workers = JobWorkers(uow_factory, settings.jobs, settings.retry, close=persistence.close)
+    workers = JobWorkers(
+        uow_factory,
+        settings.jobs,
+        settings.retry,
+        close=persistence.close,
+        check_reachable=persistence.check_reachable,
+    )
     limiter = LimitsAttemptLimiter(settings.rate_limits)
     services = Services(
         run=UseCaseRunner(uow_factory, settings.retry),
@@ -86,8 +101,9 @@ def create_app(
         dependencies=dependencies(services),
         exception_handlers=exception_handlers(),
         before_send=[add_request_id],
-        # Workers last: they start after the database plugin and stop before it.
-        plugins=[*persistence.plugins, workers],
+        # Workers after the database plugin: they start after it and stop before it.
+        # The CLI's start-up report last: it wraps the commands the others added.
+        plugins=[*persistence.plugins, workers, StartUpReport()],
         on_startup=[tune_garbage_collector],
         on_shutdown=[persistence.close, limiter.close],
         request_max_body_size=MAX_BODY_BYTES,
@@ -123,7 +139,10 @@ def memory_persistence() -> Persistence:
 def sql_persistence(settings: Settings) -> Persistence:
     """One engine for the life of the app; nothing connects before the first request."""
     # Imported here so that memory-only runs never load the SQL stack.
-    from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+    from advanced_alchemy.extensions.litestar import (
+        SQLAlchemyInitPlugin,
+        SQLAlchemySerializationPlugin,
+    )
 
     from infrastructure.persistence.sqlalchemy import (
         SqlAlchemyDatabaseProbe,
@@ -132,6 +151,7 @@ def sql_persistence(settings: Settings) -> Persistence:
         build_engine,
         build_read_session_factory,
         build_session_factory,
+        check_reachable,
         sqlalchemy_config,
     )
 
@@ -150,8 +170,14 @@ def sql_persistence(settings: Settings) -> Persistence:
         lambda: SqlAlchemyUnitOfWork(session_factory, read_session_factory),
         SqlAlchemyDatabaseProbe(engine),
         dispose_engine,
-        # The plugin is what makes `litestar database upgrade` work.
-        plugins=[SQLAlchemyPlugin(config=sqlalchemy_config(settings, engine))],
+        # The init plugin is what makes `litestar database upgrade` work. Listed as
+        # itself, not through SQLAlchemyPlugin (which appends it after every plugin
+        # given): the plugins after it rely on coming later (see create_app).
+        plugins=[
+            SQLAlchemyInitPlugin(config=sqlalchemy_config(settings, engine)),
+            SQLAlchemySerializationPlugin(),
+        ],
+        check_reachable=lambda: check_reachable(engine),
     )
 
 

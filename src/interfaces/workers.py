@@ -33,11 +33,13 @@ class JobWorkers(InitPluginProtocol, CLIPluginProtocol):
         settings: JobSettings,
         retry: RetryPolicy,
         close: Callable[[], Awaitable[None]] | None = None,
+        check_reachable: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._settings = settings
         self._retry = retry
         self._close = close
+        self._check_reachable = check_reachable
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         # Registered by a plugin listed after the database plugin, this lifespan is
@@ -81,13 +83,19 @@ class JobWorkers(InitPluginProtocol, CLIPluginProtocol):
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def serve(self, count: int) -> None:
-        """Run ``count`` workers until the process is told to stop."""
+        """Run ``count`` workers until the process is told to stop.
+
+        A database that cannot be reached at start-up ends the command (its error says
+        why in one line); one lost later is waited out, as the web app does.
+        """
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        logger.info("%d job worker(s) started", count)
         try:
+            if self._check_reachable is not None:
+                await self._check_reachable()
+            logger.info("%d job worker(s) started", count)
             async with self.running(count):
                 await stop.wait()
         finally:

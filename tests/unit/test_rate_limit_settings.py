@@ -49,3 +49,9 @@ def test_a_malformed_limit_refuses_to_start(value: str) -> None:
 def test_an_unsupported_storage_refuses_to_start(url: str) -> None:
     with pytest.raises(SettingsError, match="RATE_LIMIT_STORAGE_URL"):
         Settings.from_env({"RATE_LIMIT_STORAGE_URL": url})
+
+
+def test_a_refused_storage_url_keeps_its_password_to_itself() -> None:
+    with pytest.raises(SettingsError, match="not a 'memcached' URL") as refused:
+        Settings.from_env({"RATE_LIMIT_STORAGE_URL": "memcached://:hunter2@cache:11211"})
+    assert "hunter2" not in str(refused.value)

@@ -99,14 +99,109 @@ def test_database_url_wins_over_its_alias() -> None:
         ("DATABASE_POOL_SIZE", "many"),
         ("DATABASE_POOL_SIZE", "-1"),
         ("DATABASE_POOL_TIMEOUT", "0"),
+        ("DATABASE_TIMEOUT", "nan"),
         ("DATABASE_ECHO", "maybe"),
         ("PERSISTENCE", "redis"),
         ("ENVIRONMENT", "staging"),
+        ("LOG_LEVEL", "verbose"),
+        ("JWT_TTL_SECONDS", "1.5"),
     ],
 )
 def test_malformed_values_are_refused(name: str, value: str) -> None:
-    with pytest.raises(SettingsError, match=name):
+    with pytest.raises(SettingsError, match=f"^{name} must ") as refused:
         Settings.from_env({name: value})
+    assert repr(value) in str(refused.value)
+
+
+# An explicit 0 is honoured where it means something and refused where it does not;
+# it never silently becomes the default (the old `or` did that).
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DATABASE_POOL_SIZE",  # SQLAlchemy would read 0 as "no limit"
+        "DATABASE_POOL_TIMEOUT",
+        "DATABASE_TIMEOUT",
+        "DATABASE_POOL_RECYCLE",
+        "DATABASE_RETRY_ATTEMPTS",
+        "JOB_LEASE_SECONDS",
+        "JOB_BATCH_SIZE",
+        "JOB_MAX_ATTEMPTS",
+        "JOB_POLL_INTERVAL",
+        "JWT_TTL_SECONDS",
+        "ARGON2_TIME_COST",
+        "ARGON2_MEMORY_KIB",
+        "PASSWORD_HASH_CONCURRENCY",
+        "RATE_LIMIT_STORAGE_TIMEOUT",
+    ],
+)
+def test_a_meaningless_zero_is_refused(name: str) -> None:
+    with pytest.raises(SettingsError, match=rf"^{name} must be .* at least|more than 0"):
+        Settings.from_env({name: "0"})
+
+
+def test_a_meaningful_zero_is_honoured() -> None:
+    settings = Settings.from_env(
+        {
+            "DATABASE_MAX_OVERFLOW": "0",
+            "DATABASE_RETRY_BASE_DELAY": "0",
+            "DATABASE_RETRY_MAX_DELAY": "0",
+            "DATABASE_RETRY_BUDGET": "0",
+            "JOB_WORKERS": "0",
+            "JOB_GRACE_SECONDS": "0",
+            "PASSWORD_HASH_QUEUE": "0",
+        }
+    )
+    assert settings.database.max_overflow == 0
+    retry = settings.retry
+    assert (retry.base_delay_s, retry.max_delay_s, retry.budget_s) == (0, 0, 0)
+    assert (settings.jobs.workers, settings.jobs.grace_s) == (0, 0)
+    assert settings.password_hash_queue == 0
+
+
+def test_explicit_values_are_taken_as_given() -> None:
+    settings = Settings.from_env(
+        {"DATABASE_RETRY_ATTEMPTS": "1", "JOB_BATCH_SIZE": "7", "LOG_LEVEL": "debug"}
+    )
+    assert (settings.retry.attempts, settings.jobs.batch_size) == (1, 7)
+    assert settings.log_level == "DEBUG"
+
+
+def test_an_empty_value_counts_as_unset() -> None:
+    settings = Settings.from_env({"JOB_BATCH_SIZE": "", "ENVIRONMENT": "", "LOG_LEVEL": ""})
+    assert (settings.jobs.batch_size, settings.environment, settings.log_level) == (
+        100,
+        "development",
+        "INFO",
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"DATABASE_URL": "postgresq://u:hunter2@h/db"},
+            "DATABASE_URL has the unsupported scheme 'postgresq': use postgresql://",
+        ),
+        ({"DATABASE_URL_ASYNC": "h/db"}, "DATABASE_URL_ASYNC must look like postgresql://"),
+        (
+            {"DATABASE_URL": "postgresql://u:hunter2@h/db?sslmode=on"},
+            "DATABASE_URL has sslmode='on': use one of",
+        ),
+    ],
+)
+def test_a_database_url_is_checked_before_start_up(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=f"^{message}") as refused:
+        Settings.from_env(env)
+    assert "hunter2" not in str(refused.value)
+
+
+def test_secret_refusals_say_how_to_make_one() -> None:
+    with pytest.raises(SettingsError, match=r"^JWT_SECRET must be set in production: generate"):
+        Settings.from_env({"ENVIRONMENT": "production"})
+    with pytest.raises(
+        SettingsError, match=r"^JWT_SECRET must be at least 32 bytes for HS256, not 5"
+    ):
+        Settings.from_env({"JWT_SECRET": "short"})
 
 
 def test_origins_come_from_a_comma_separated_setting() -> None:

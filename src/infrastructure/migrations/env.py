@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_engine_from_config
 from sqlalchemy.types import TypeEngine
 
+from infrastructure.persistence.sqlalchemy.reachability import check_reachable
 from infrastructure.persistence.sqlalchemy.records import metadata
 
 if TYPE_CHECKING:
@@ -97,6 +98,8 @@ async def run_migrations_online() -> None:
         engine = async_engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
     connectable = cast(AsyncEngine, engine)
     try:
+        # A database that cannot be reached is one line naming it, not a traceback.
+        await check_reachable(connectable)
         async with connectable.connect() as connection:
             await connection.run_sync(do_run_migrations)
     finally:

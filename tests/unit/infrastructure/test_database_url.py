@@ -4,7 +4,7 @@ import ssl
 
 import pytest
 
-from infrastructure.database_url import normalize_database_url
+from infrastructure.database_url import DatabaseUrlError, normalize_database_url
 
 NEON = (
     "postgresql://user:s3cret@ep-x-123-pooler.eu-central-1.aws.neon.tech/db"
@@ -113,11 +113,17 @@ def test_sqlite_forms_select_aiosqlite(url: str, expected: str) -> None:
     ],
 )
 def test_unsupported_urls_are_refused_without_leaking_secrets(url: str) -> None:
-    with pytest.raises(ValueError, match="URL") as raised:
+    with pytest.raises(DatabaseUrlError, match=r"must look like|unsupported scheme") as raised:
         normalize_database_url(url)
     assert "hunter2" not in str(raised.value)
 
 
 def test_unknown_sslmode_is_refused() -> None:
-    with pytest.raises(ValueError, match="sslmode"):
+    with pytest.raises(DatabaseUrlError, match="sslmode='sometimes': use one of allow,"):
         normalize_database_url("postgresql://u:hunter2@h/db?sslmode=sometimes")
+
+
+def test_a_port_that_is_no_number_is_refused_without_the_password() -> None:
+    with pytest.raises(DatabaseUrlError, match="port that is not a number") as raised:
+        normalize_database_url("postgresql://u:hunter2@h:54x2/db")
+    assert "hunter2" not in str(raised.value)

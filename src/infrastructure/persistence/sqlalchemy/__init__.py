@@ -6,6 +6,7 @@ from infrastructure.persistence.sqlalchemy.engine import behind_transaction_pool
 from infrastructure.persistence.sqlalchemy.jobs import SqlAlchemyJobRepository
 from infrastructure.persistence.sqlalchemy.migrations import run_migrations
 from infrastructure.persistence.sqlalchemy.probe import SqlAlchemyDatabaseProbe
+from infrastructure.persistence.sqlalchemy.reachability import check_reachable
 from infrastructure.persistence.sqlalchemy.records import metadata
 from infrastructure.persistence.sqlalchemy.session import (
     build_read_session_factory,
@@ -26,6 +27,7 @@ __all__ = [
     "build_engine",
     "build_read_session_factory",
     "build_session_factory",
+    "check_reachable",
     "metadata",
     "run_migrations",
     "sqlalchemy_config",

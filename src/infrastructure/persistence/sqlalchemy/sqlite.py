@@ -1,5 +1,6 @@
 """SQLite connection set-up: real transactions, savepoints, foreign keys, queued writers."""
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.text import fold_case
+from infrastructure.settings import SettingsError
 
 # Registered on every connection: SQLite's own lower() folds ASCII letters only.
 FOLD_FUNCTION = "tasklane_fold"
@@ -28,10 +30,31 @@ def is_memory(url: str) -> bool:
 
 
 def prepare_sqlite_file(url: str) -> None:
-    """Create the directory of a file database, so a fresh checkout just runs."""
+    """Create the directory of a file database, so a fresh checkout just runs; refuse,
+    naming the setting, a file that is a directory or that this user may not write.
+    """
     path = sqlite_file(url)
-    if path is not None:
+    if path is None:
+        return
+    path = path.absolute()
+    if path.is_dir():
+        raise SettingsError(
+            f"DATABASE_URL names the directory {path}, not a file: "
+            f"use e.g. sqlite:///{path}/tasklane.db"
+        )
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # FileExistsError included: a file stands in the way
+        raise SettingsError(
+            f"cannot create {path.parent} ({error.strerror}): {_WRITABLE}"
+        ) from None
+    # SQLite writes the file and, in WAL mode, two more beside it.
+    for needed in (path, path.parent) if path.exists() else (path.parent,):
+        if not os.access(needed, os.W_OK):
+            raise SettingsError(f"this user may not write {needed}: {_WRITABLE}")
+
+
+_WRITABLE = "set DATABASE_URL, or DATA_DIR, to a directory this user may write"
 
 
 def install_sqlite_listeners(engine: AsyncEngine, *, busy_timeout_s: float, memory: bool) -> None:
