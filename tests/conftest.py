@@ -4,6 +4,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -103,3 +104,15 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
     prefix = unique_prefix()
     yield prefix
     delete_prefix(redis_url, prefix)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_state_written_into_the_checkout() -> Iterator[None]:
+    """Tests keep their state in temporary directories: a test that builds an app without
+    a JWT secret or a database URL would write ``./data`` of the checkout instead.
+    """
+    data = Path(__file__).resolve().parent.parent / "data"
+    existed = data.exists()
+    yield
+    if not existed and data.exists():
+        pytest.fail(f"a test wrote {data}: give its settings a jwt_secret and a tmp database")

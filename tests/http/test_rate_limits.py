@@ -16,6 +16,7 @@ from interfaces.app import create_app
 from tests.http.conftest import FAST
 from tests.http.support import PASSWORD, assert_problem
 from tests.support.asgi import serving
+from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = pytest.mark.asyncio
 
@@ -29,6 +30,7 @@ def settings() -> Settings:
     """Cheap hashing and the default limits, counted in memory."""
     return Settings(
         persistence="memory",
+        jwt_secret=TEST_JWT_SECRET,
         argon2_time_cost=FAST.argon2_time_cost,
         argon2_memory_kib=FAST.argon2_memory_kib,
         log_level="WARNING",

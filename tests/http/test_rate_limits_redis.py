@@ -19,6 +19,7 @@ from interfaces.app import create_app
 from tests.http.conftest import FAST
 from tests.http.support import PASSWORD, assert_problem
 from tests.support.asgi import serving
+from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = pytest.mark.asyncio
 
@@ -40,6 +41,7 @@ async def two_apps(redis_url: str, redis_prefix: str) -> AsyncIterator[list[http
     """Clients of two apps in this process, each with its own memory, counting in Redis."""
     settings = Settings(
         persistence="memory",
+        jwt_secret=TEST_JWT_SECRET,
         argon2_time_cost=FAST.argon2_time_cost,
         argon2_memory_kib=FAST.argon2_memory_kib,
         log_level="WARNING",
