@@ -20,12 +20,13 @@ from infrastructure.security import (
 )
 from infrastructure.settings import Settings, SettingsError
 from interfaces.gc_tuning import tune_garbage_collector
+from interfaces.http.allow import correct_allow
 from interfaces.http.controllers import CONTROLLERS
 from interfaces.http.cors import cors_config
 from interfaces.http.dependencies import Services, dependencies
 from interfaces.http.errors import exception_handlers
 from interfaces.http.header_limit import HeaderLimitedLitestar
-from interfaces.http.openapi import openapi_config
+from interfaces.http.openapi import complete_document, openapi_config
 from interfaces.http.request_id import add_request_id
 from interfaces.workers import JobWorkers
 
@@ -84,7 +85,7 @@ def create_app(
         route_handlers=list(CONTROLLERS),
         dependencies=dependencies(services),
         exception_handlers=exception_handlers(),
-        before_send=[add_request_id],
+        before_send=[add_request_id, correct_allow],
         # Workers last: they start after the database plugin and stop before it.
         plugins=[*persistence.plugins, workers],
         on_startup=[tune_garbage_collector],
@@ -98,6 +99,7 @@ def create_app(
             log_exceptions="never",
         ),
     )
+    complete_document(app)
     # After Litestar configured logging, so that the line is not lost.
     logger.info("JWT signing secret: %s", secret.source)
     return app

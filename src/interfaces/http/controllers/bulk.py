@@ -5,10 +5,11 @@ from litestar.params import FromQuery, RawBody
 
 from application.use_cases.bulk import BulkItem, bulk_create_tasks
 from domain.errors import InvalidInputError
+from interfaces.http import errors
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.errors import status_of
 from interfaces.http.markers import CallerDep
-from interfaces.http.openapi import BEARER, json_body
+from interfaces.http.openapi import AUTHENTICATED, BEARER, documented
 from interfaces.http.schemas.tasks import (
     BulkCreateRequest,
     BulkCreateResponse,
@@ -41,7 +42,16 @@ class BulkController(Controller):
     tags = ["tasks"]
     security = BEARER
 
-    @post("/", status_code=200, operation_class=json_body(BulkCreateRequest))
+    @post(
+        "/",
+        status_code=200,
+        # With atomic=true the first failing item's status answers: 400 or 409.
+        **documented(
+            "bulkCreateTasks",
+            body=BulkCreateRequest,
+            problems=(*AUTHENTICATED, errors.CONFLICT),
+        ),
+    )
     async def bulk_create(
         self,
         body: RawBody,

@@ -10,11 +10,11 @@ from domain.errors import InvalidInputError
 from domain.ids import CategoryId, is_storable_id
 from domain.task import Priority, Task
 from domain.task_query import PageWindow, TaskQuery, TaskSort
-from interfaces.http import paths
+from interfaces.http import errors, paths
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.etags import etag, expected_version
 from interfaces.http.markers import CallerDep
-from interfaces.http.openapi import BEARER, json_body
+from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
 from interfaces.http.queries import DEFAULT_LIMIT, Limit, Offset, Search
 from interfaces.http.schemas.tasks import (
     TaskCreateRequest,
@@ -42,7 +42,15 @@ class TaskController(Controller):
     tags = ["tasks"]
     security = BEARER
 
-    @post("/", operation_class=json_body(TaskCreateRequest))
+    @post(
+        "/",
+        **documented(
+            "createTask",
+            body=TaskCreateRequest,
+            problems=(*AUTHENTICATED, errors.CONFLICT),
+            headers=("Location", "ETag"),
+        ),
+    )
     async def create_task(self, body: RawBody, me: CallerDep) -> Response[TaskResponse]:
         """Create a task (and its inline ``category`` in the same transaction)."""
         task = await me.run(tasks.create_task, me.id, _create.decode(body).to_command())
@@ -50,7 +58,7 @@ class TaskController(Controller):
         response.headers["Location"] = f"/tasks/{task.id}"
         return response
 
-    @get("/")
+    @get("/", **documented("listTasks", problems=(*AUTHENTICATED, errors.VALIDATION)))
     async def list_tasks(
         self,
         me: CallerDep,
@@ -80,12 +88,20 @@ class TaskController(Controller):
         )
         return TaskPageResponse.of(await me.run(tasks.list_tasks, query))
 
-    @get("/{task_id:str}")
+    @get("/{task_id:str}", **documented("getTask", problems=BY_ID, headers=("ETag",)))
     async def get_task(self, task_id: paths.PathId, me: CallerDep) -> Response[TaskResponse]:
         """One task, its version as ``ETag``."""
         return _tagged(await me.run(tasks.get_task, me.id, paths.task_id(task_id)))
 
-    @patch("/{task_id:str}", operation_class=json_body(TaskUpdateRequest))
+    @patch(
+        "/{task_id:str}",
+        **documented(
+            "updateTask",
+            body=TaskUpdateRequest,
+            problems=(*BY_ID, errors.PRECONDITION_FAILED),
+            headers=("ETag",),
+        ),
+    )
     async def update_task(
         self,
         task_id: paths.PathId,
@@ -99,7 +115,10 @@ class TaskController(Controller):
         version = expected_version(if_match)
         return _tagged(await me.run(tasks.update_task, me.id, target, changes, version))
 
-    @delete("/{task_id:str}")
+    @delete(
+        "/{task_id:str}",
+        **documented("deleteTask", problems=(*BY_ID, errors.PRECONDITION_FAILED)),
+    )
     async def delete_task(
         self,
         task_id: paths.PathId,
