@@ -1,11 +1,11 @@
 """Creating many tasks in one request."""
 
 from litestar import Controller, post
-from litestar.params import FromQuery, RawBody
+from litestar.params import RawBody
 
 from application.use_cases.bulk import BulkItem, bulk_create_tasks
 from domain.errors import InvalidInputError
-from interfaces.http import errors
+from interfaces.http import errors, queries
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.errors import status_of
 from interfaces.http.markers import CallerDep
@@ -56,12 +56,17 @@ class BulkController(Controller):
         self,
         body: RawBody,
         me: CallerDep,
-        atomic: FromQuery[bool] = False,
+        atomic: queries.Atomic = None,
     ) -> BulkCreateResponse:
         """Create up to 1000 tasks. ``atomic=false``: each item alone, failures reported by
         index; ``atomic=true``: the first failure fails the request and nothing is created.
         """
-        outcome = await me.run(bulk_create_tasks, me.id, decode_items(body), atomic=atomic)
+        outcome = await me.run(
+            bulk_create_tasks,
+            me.id,
+            decode_items(body),
+            atomic=bool(queries.boolean("atomic", atomic)),
+        )
         errors = [
             BulkItemError(failure.index, status_of(failure.cause), failure.cause.detail)
             for failure in outcome.errors

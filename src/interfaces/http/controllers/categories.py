@@ -5,11 +5,11 @@ from litestar.params import RawBody
 
 from application.use_cases import categories
 from domain.task_query import PageWindow
-from interfaces.http import errors, paths
+from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.markers import CallerDep
 from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
-from interfaces.http.queries import DEFAULT_LIMIT, Limit, Offset
+from interfaces.http.queries import Limit, Offset
 from interfaces.http.schemas.categories import (
     CategoryCreateRequest,
     CategoryPageResponse,
@@ -45,11 +45,13 @@ class CategoryController(Controller):
     async def list_categories(
         self,
         me: CallerDep,
-        limit: Limit = DEFAULT_LIMIT,
-        offset: Offset = 0,
+        limit: Limit = None,
+        offset: Offset = None,
     ) -> CategoryPageResponse:
         """A page of the caller's categories in creation order."""
-        page = await me.run(categories.list_categories, me.id, PageWindow(limit, offset))
+        page = await me.run(
+            categories.list_categories, me.id, PageWindow(*queries.page(limit, offset))
+        )
         return CategoryPageResponse.of(page)
 
     @get("/{category_id:str}", **documented("getCategory", problems=BY_ID))
