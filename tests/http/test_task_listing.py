@@ -102,6 +102,16 @@ async def test_paging(api: Api, seeded: dict[str, Any]) -> None:
         ({"priority": "urgent"}, "priority"),
         ({"category_id": "work"}, "category_id"),
         ({"q": "a\x00b"}, "q"),
+        # Read strictly: no lax spellings of absent, booleans or integers.
+        ({"completed": "null"}, "completed"),
+        ({"completed": "1"}, "completed"),
+        ({"completed": "True"}, "completed"),
+        ({"priority": "null"}, "priority"),
+        ({"category_id": "null"}, "category_id"),
+        ({"category_id": "1.0"}, "category_id"),
+        ({"limit": "20.0"}, "limit"),
+        ({"offset": " 1"}, "offset"),
+        ({"sort": "null"}, "sort"),
     ],
 )
 async def test_invalid_query_is_400(api: Api, params: dict[str, Any], field: str) -> None:

@@ -230,6 +230,10 @@ def _as_schema(node: dict[str, Any]) -> Schema | Reference:
             value = {name: _as_schema(item) for name, item in value.items()}
         elif key in _SCHEMA_LISTS:
             value = [_as_schema(item) for item in value]
+            if key == "anyOf":
+                # msgspec unions never hold two alternatives of one JSON type, so exactly
+                # one can match: oneOf says the same, and Litestar's TypeScript reads it.
+                key = "oneOf"
         elif isinstance(value, dict):
             value = _as_schema(value)
         elif key == "type":
