@@ -155,6 +155,9 @@ async def test_one_problem_schema_with_field_errors(document: dict[str, Any]) ->
     problem = schemas["Problem"]
     assert set(problem["required"]) == {"type", "title", "status", "detail"}
     assert "errors" in problem["properties"]
+    kinds = problem["properties"]["type"]["description"]
+    for slug in ("validation", "not-found", "method-not-allowed", "too-many-requests"):
+        assert f"`https://tasklane.dev/problems/{slug}`" in kinds
     assert set(schemas["FieldError"]["required"]) == {"field", "message"}
 
 

@@ -210,6 +210,14 @@ def complete_document(app: Litestar) -> None:
     for name, definition in definitions.items():
         # Shared enums (Priority) are already there, generated for the responses.
         schemas.setdefault(name, _as_schema(definition))
+    problem = schemas.get(Problem.__name__)
+    if isinstance(problem, Schema) and isinstance(
+        kind := (problem.properties or {}).get("type"), Schema
+    ):
+        kind.description = (
+            "Identifies the kind of problem (a stable name, not a link): "
+            + ", ".join(f"`{PROBLEM_TYPE_BASE}{k.slug}` ({k.status})" for k in errors.KINDS)
+        )
     document.components.schemas = dict(sorted(schemas.items()))  # type: ignore[arg-type]
 
 
