@@ -107,7 +107,7 @@ async def test_invalid_envelope_is_400(api: Api, body: dict[str, Any], field: st
     assert (await _state(api))[0] == []
 
 
-@pytest.mark.parametrize("atomic", ["perhaps", "null", "1", "True"])
+@pytest.mark.parametrize("atomic", ["perhaps", "null", "", "2"])
 async def test_atomic_must_be_a_boolean(api: Api, atomic: str) -> None:
     await api.sign_up()
     response = await api.post("/tasks/bulk", params={"atomic": atomic}, json={"items": [{}]})

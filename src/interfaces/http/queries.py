@@ -84,13 +84,17 @@ Atomic = Annotated[
 ]
 
 
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
 def boolean(field: str, raw: str | None) -> bool | None:
-    """``true`` or ``false`` exactly; ``None`` when absent."""
+    """``true``/``false`` in any letter case, or ``1``/``0``; ``None`` when absent."""
     if raw is None:
         return None
-    if raw not in ("true", "false"):
+    value = _BOOLEANS.get(raw.lower())
+    if value is None:
         raise InvalidInputError.for_field(field, "must be true or false")
-    return raw == "true"
+    return value
 
 
 def integer(
