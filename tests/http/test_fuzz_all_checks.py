@@ -25,7 +25,7 @@ from tests.support.tokens import TEST_JWT_SECRET
 
 ROOT = Path(__file__).parents[2]
 FUZZ = Path(__file__).parent / "fuzz"
-SEED = 20261130
+SEED = int(os.environ.get("FUZZ_SEED", "20261130"))
 # Per operation; raise it for a deeper run (FUZZ_EXAMPLES=300).
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 OPERATIONS = 19
