@@ -1,11 +1,10 @@
 """Schemathesis over the app's own OpenAPI document: no generated request answers 5xx.
 
 Every operation, positive and negative data, a fixed seed and a bounded budget, on a
-migrated SQLite file (the in-memory store gets every check, in test_fuzz_all_checks.py).
-Schemathesis only generates the cases;
-they are sent through ``httpx.ASGITransport`` in one event loop that also runs the app's
-lifespan (schemathesis's own ASGI client runs the app in a thread of its own and keeps
-its lifespan until the process exits).
+migrated SQLite file (the in-memory store gets every check: test_fuzz_all_checks.py).
+Schemathesis only generates the cases; they are sent through ``httpx.ASGITransport`` in
+one event loop that also runs the app's lifespan (schemathesis's own ASGI client runs
+the app in a thread of its own and keeps its lifespan until the process exits).
 """
 
 import asyncio
