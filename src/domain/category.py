@@ -10,7 +10,8 @@ from domain.text import canonical, checked_text, fold_case
 from domain.unset import UNSET, Unset
 
 NAME_MAX_LENGTH = 64
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+COLOR_PATTERN = "^#[0-9a-fA-F]{6}$"
+_COLOR = re.compile(COLOR_PATTERN)
 
 
 def checked_name(value: str) -> str:

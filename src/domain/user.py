@@ -15,9 +15,13 @@ EMAIL_MAX_LENGTH = 254
 # A validly signed token whose user does not exist: refused like a forged one.
 NO_SUCH_USER = "the token names no user"
 
-# Deliberately plain: one "@", a dotted domain, no spaces. Deliverability is the
-# mail server's business, not ours.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+# Deliberately plain: one "@", a dotted domain, no spaces or control characters.
+# Deliverability is the mail server's business, not ours. Spelt with explicit \u escapes
+# (no \s, whose set differs between Python and ECMA-262) so that the API document can
+# publish the very same pattern.
+_SPACE = r"\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+EMAIL_PATTERN = f"^[^@{_SPACE}]+@[^@.{_SPACE}]+(\\.[^@.{_SPACE}]+)+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 def normalized_email(value: str) -> str:

@@ -21,12 +21,13 @@ from infrastructure.security import (
 from infrastructure.settings import Settings, SettingsError
 from interfaces.cli import SETTINGS_ERROR_STATUS, StartUpReport, exit_with
 from interfaces.gc_tuning import tune_garbage_collector
+from interfaces.http.allow import correct_allow
 from interfaces.http.controllers import CONTROLLERS
 from interfaces.http.cors import cors_config
 from interfaces.http.dependencies import Services, dependencies
 from interfaces.http.errors import exception_handlers
 from interfaces.http.header_limit import HeaderLimitedLitestar
-from interfaces.http.openapi import openapi_config
+from interfaces.http.openapi import complete_document, openapi_config
 from interfaces.http.request_id import add_request_id
 from interfaces.workers import JobWorkers
 
@@ -100,7 +101,7 @@ def _create_app(
         route_handlers=list(CONTROLLERS),
         dependencies=dependencies(services),
         exception_handlers=exception_handlers(),
-        before_send=[add_request_id],
+        before_send=[add_request_id, correct_allow],
         # Workers after the database plugin: they start after it and stop before it.
         # The CLI's start-up report last: it wraps the commands the others added.
         plugins=[*persistence.plugins, workers, StartUpReport()],
@@ -115,6 +116,7 @@ def _create_app(
             log_exceptions="never",
         ),
     )
+    complete_document(app)
     # After Litestar configured logging, so that the line is not lost.
     logger.info("JWT signing secret: %s", secret.source)
     return app

@@ -107,9 +107,10 @@ async def test_invalid_envelope_is_400(api: Api, body: dict[str, Any], field: st
     assert (await _state(api))[0] == []
 
 
-async def test_atomic_must_be_a_boolean(api: Api) -> None:
+@pytest.mark.parametrize("atomic", ["perhaps", "null", "", "2"])
+async def test_atomic_must_be_a_boolean(api: Api, atomic: str) -> None:
     await api.sign_up()
-    response = await api.post("/tasks/bulk", params={"atomic": "perhaps"}, json={"items": [{}]})
+    response = await api.post("/tasks/bulk", params={"atomic": atomic}, json={"items": [{}]})
     assert_problem(response, 400, field="atomic")
 
 

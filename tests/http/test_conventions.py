@@ -191,7 +191,9 @@ async def test_openapi_document_is_served(api: Api) -> None:
         document["paths"]
     )
     create = document["paths"]["/tasks"]["post"]
-    schema = create["requestBody"]["content"]["application/json"]["schema"]
+    body = create["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/TaskCreateRequest"}
+    schema = document["components"]["schemas"]["TaskCreateRequest"]
     assert schema["additionalProperties"] is False
     assert "title" in schema["required"]
     assert (await api.get("/schema")).status_code == 200

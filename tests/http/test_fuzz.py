@@ -1,10 +1,10 @@
 """Schemathesis over the app's own OpenAPI document: no generated request answers 5xx.
 
-Every operation, positive and negative data, a fixed seed and a bounded budget, on the
-in-memory store and on a migrated SQLite file. Schemathesis only generates the cases;
-they are sent through ``httpx.ASGITransport`` in one event loop that also runs the app's
-lifespan (schemathesis's own ASGI client runs the app in a thread of its own and keeps
-its lifespan until the process exits).
+Every operation, positive and negative data, a fixed seed and a bounded budget, on a
+migrated SQLite file (the in-memory store gets every check: test_fuzz_all_checks.py).
+Schemathesis only generates the cases; they are sent through ``httpx.ASGITransport`` in
+one event loop that also runs the app's lifespan (schemathesis's own ASGI client runs
+the app in a thread of its own and keeps its lifespan until the process exits).
 """
 
 import asyncio
@@ -48,17 +48,14 @@ class Served:
         return self.runner.run(self.client.request(method, url, **kwargs))
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
     """The app, migrated and started, with a signed-in user owning a few tasks."""
-    settings = FAST
-    if request.param == "sqlite":
-        from infrastructure.persistence.sqlalchemy import run_migrations
+    from infrastructure.persistence.sqlalchemy import run_migrations
 
-        database = DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path}/fuzz.db")
-        run_migrations(database)
-        settings = replace(FAST, persistence="sql", database=database)
-    app = create_app(settings)
+    database = DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path}/fuzz.db")
+    run_migrations(database)
+    app = create_app(replace(FAST, persistence="sql", database=database))
     with asyncio.Runner() as runner:
         stack = AsyncExitStack()
         runner.run(stack.enter_async_context(serving(app)))

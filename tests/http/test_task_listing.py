@@ -56,6 +56,10 @@ async def test_sort_orders(
 async def test_filters_combine(api: Api, seeded: dict[str, Any]) -> None:
     work = seeded["work"]["id"]
     assert await _titles(api, completed="true") == ["Date"]
+    # As the README says: any letter case, and 1/0.
+    assert await _titles(api, completed="TRUE") == ["Date"]
+    assert await _titles(api, completed="1") == ["Date"]
+    assert await _titles(api, completed="0", sort="title") == ["Banana", "Cherry", "apple pie"]
     assert await _titles(api, completed="false", sort="title") == ["Banana", "Cherry", "apple pie"]
     assert await _titles(api, category_id=work, sort="title") == ["Cherry", "apple pie"]
     assert await _titles(api, priority="high") == ["Banana"]
@@ -102,6 +106,15 @@ async def test_paging(api: Api, seeded: dict[str, Any]) -> None:
         ({"priority": "urgent"}, "priority"),
         ({"category_id": "work"}, "category_id"),
         ({"q": "a\x00b"}, "q"),
+        # Read strictly: no lax spellings of absent, booleans or integers.
+        ({"completed": "null"}, "completed"),
+        ({"completed": "yes"}, "completed"),
+        ({"priority": "null"}, "priority"),
+        ({"category_id": "null"}, "category_id"),
+        ({"category_id": "1.0"}, "category_id"),
+        ({"limit": "20.0"}, "limit"),
+        ({"offset": " 1"}, "offset"),
+        ({"sort": "null"}, "sort"),
     ],
 )
 async def test_invalid_query_is_400(api: Api, params: dict[str, Any], field: str) -> None:

@@ -89,6 +89,9 @@ async def test_create_with_every_field_normalises_due_at_to_utc(api: Api) -> Non
         ({"title": "t", "category": {"name": "A", "id": 2}}, "category.id"),
         ({"title": "t", "category": {}}, "category.name"),
         ({"title": 5}, "title"),
+        ({"title": "t", "category_id": 1.5}, "category_id"),
+        ({"title": "t", "category_id": 1e19}, "category_id"),
+        ({"title": 5.0}, "title"),
     ],
 )
 async def test_invalid_task_is_400_naming_the_field(
@@ -111,6 +114,17 @@ async def test_malformed_json_is_400(api: Api) -> None:
             "/tasks", content=raw, headers={"Content-Type": "application/json"}
         )
         assert_problem(response, 400)
+
+
+async def test_whole_numbers_written_as_floats_are_integers(api: Api) -> None:
+    # JSON Schema (and so the API document) counts 2.0 as an integer.
+    await api.sign_up()
+    category = await api.category()
+    task = await api.task(category_id=float(category["id"]))
+    assert task["category_id"] == category["id"]
+    response = await api.post("/tasks/process", json={"task_ids": [float(task["id"])]})
+    assert response.status_code == 202, response.text
+    assert response.json()["total"] == 1
 
 
 async def test_category_id_of_another_user_is_400(api: Api) -> None:

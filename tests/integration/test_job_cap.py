@@ -12,6 +12,7 @@ from application.retry import RetryPolicy
 from infrastructure.settings import ISOLATION_LEVELS, DatabaseSettings, Settings
 from interfaces.app import create_app
 from tests.support.asgi import serving
+from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
 
@@ -27,6 +28,7 @@ async def test_twelve_simultaneous_submissions_queue_exactly_the_cap(
     )
     settings = Settings(
         database=database,
+        jwt_secret=TEST_JWT_SECRET,
         retry=PATIENT,
         argon2_time_cost=1,
         argon2_memory_kib=8,

@@ -34,9 +34,37 @@ class StrictDecoder(Generic[T]):
         try:
             return self._decoder.decode(raw)
         except msgspec.ValidationError as error:
+            if _FLOAT_FOR_INT in str(error) and (whole := _whole_numbers(raw)) is not None:
+                return self.decode(whole, root=root)
             raise invalid_input(str(error), root) from None
         except msgspec.DecodeError:
             raise _invalid(root, "is not valid JSON") from None
+
+
+# JSON Schema (and so the API document) counts 3.0 as an integer; msgspec does not.
+_FLOAT_FOR_INT = "Expected `int"
+
+
+def _whole_numbers(raw: bytes | msgspec.Raw) -> bytes | None:
+    """The document with every integral float written as an integer (``3.0`` as ``3``);
+    ``None`` when it has none, so that the first error stands. No request field is a
+    float, so nothing else can change meaning.
+    """
+    found = False
+
+    def rewrite(node: object) -> object:
+        nonlocal found
+        if isinstance(node, float) and node.is_integer():
+            found = True
+            return int(node)
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        if isinstance(node, dict):
+            return {key: rewrite(value) for key, value in node.items()}
+        return node
+
+    document = rewrite(msgspec.json.decode(raw))
+    return msgspec.json.encode(document) if found else None
 
 
 def invalid_input(msgspec_message: str, root: str = "body") -> InvalidInputError:

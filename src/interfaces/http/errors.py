@@ -64,6 +64,21 @@ TOO_MANY_REQUESTS = Kind(429, "too-many-requests", "Too many requests")
 HEADERS_TOO_LARGE = Kind(431, "headers-too-large", "Request headers too large")
 UNAVAILABLE = Kind(503, "unavailable", "Service unavailable", _UNAVAILABLE_HEADERS)
 INTERNAL = Kind(500, "internal", "Internal server error")
+# Every kind, in the order the API document lists them.
+KINDS = (
+    VALIDATION,
+    INCOMPLETE,
+    UNAUTHORIZED,
+    NOT_FOUND,
+    METHOD_NOT_ALLOWED,
+    CONFLICT,
+    PRECONDITION_FAILED,
+    TOO_LARGE,
+    TOO_MANY_REQUESTS,
+    HEADERS_TOO_LARGE,
+    INTERNAL,
+    UNAVAILABLE,
+)
 
 # The one table: domain error -> answer.
 DOMAIN_KINDS: dict[type[DomainError], Kind] = {

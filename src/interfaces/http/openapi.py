@@ -1,45 +1,175 @@
-"""OpenAPI: the bearer scheme, and the request bodies handlers decode themselves.
+"""The OpenAPI document: operation ids, every status a route answers, the headers it sets
+or reads, and request bodies as named components generated from the msgspec Structs.
 
-Handlers read raw bytes (see ``bodies``), so Litestar cannot see their schemas; each
-route names its schema through ``json_body``, which inlines msgspec's JSON Schema
-(Litestar rebuilds ``components/schemas`` itself, so references there would dangle).
+Handlers decode raw bodies themselves (see ``bodies``), so Litestar never sees their
+types: each route declares them through ``documented``, and ``complete_document`` adds
+the bodies' schemas (as msgspec writes them, constraints included) to the components
+Litestar generated for the responses.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import msgspec
-from litestar.openapi import OpenAPIConfig
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import (
     Components,
+    OpenAPIFormat,
+    OpenAPIHeader,
     OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
     Operation,
+    Parameter,
+    Reference,
     RequestBody,
+    Schema,
     SecurityRequirement,
     SecurityScheme,
 )
 
+from interfaces.http import errors
 from interfaces.http.docs_page import docs_site
+from interfaces.http.errors import Kind
+from interfaces.http.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, Problem
 
 BEARER_SCHEME = "bearer"
 BEARER: list[SecurityRequirement] = [{BEARER_SCHEME: []}]
-_DEFS = "#/$defs/"
+COMPONENTS = "#/components/schemas/"
+
+# Every operation can meet these, whatever it does.
+ALWAYS = (errors.HEADERS_TOO_LARGE, errors.INTERNAL)
+# ... and these once it touches the database.
+STORED = (*ALWAYS, errors.UNAVAILABLE)
+AUTHENTICATED = (*STORED, errors.UNAUTHORIZED)
+BY_ID = (*AUTHENTICATED, errors.NOT_FOUND)
+# A request body can be malformed or too large.
+WITH_BODY = (errors.VALIDATION, errors.TOO_LARGE)
+
+_HEADERS: dict[str, tuple[str, Schema]] = {
+    "X-Request-ID": (
+        "The request's id: the client's own X-Request-ID when it is a short plain token, "
+        "else a generated one. Quote it when reporting a problem.",
+        Schema(type=OpenAPIType.STRING, min_length=1, max_length=128),
+    ),
+    "WWW-Authenticate": ("Always `Bearer`.", Schema(type=OpenAPIType.STRING, const="Bearer")),
+    "Retry-After": (
+        "Seconds to wait before trying again.",
+        Schema(type=OpenAPIType.STRING, pattern="^[0-9]+$"),
+    ),
+    "ETag": (
+        'The task\'s version, quoted (`"3"`); send it back as If-Match.',
+        Schema(type=OpenAPIType.STRING, pattern='^"[1-9][0-9]*"$'),
+    ),
+    "Location": ("The path of the created resource.", Schema(type=OpenAPIType.STRING)),
+}
 
 
-def json_body(schema: type[msgspec.Struct]) -> type[Operation]:
-    """An operation class documenting ``schema`` as the JSON request body."""
-    document = msgspec.json.schema(schema)
-    inline = _inlined(document, document.pop("$defs", {}))
-    # Litestar serialises plain dicts as they are.
-    media = OpenAPIMediaType(schema=inline)
-    body = RequestBody(content={"application/json": media}, required=True)
+# Headers that come with an answer, whichever route gives it.
+_STATUS_HEADERS: dict[str, tuple[str, ...]] = {
+    "401": ("WWW-Authenticate",),
+    "429": ("Retry-After",),
+    "503": ("Retry-After",),
+}
 
+
+@dataclass(frozen=True, slots=True)
+class _Finish:
+    """What ``documented`` adds to the operation Litestar builds."""
+
+    body: type[msgspec.Struct] | None
+    success_headers: tuple[str, ...]
+    errors: frozenset[str]
+
+
+def documented(
+    operation_id: str,
+    *,
+    problems: Iterable[Kind],
+    body: type[msgspec.Struct] | None = None,
+    headers: Iterable[str] = (),
+    responses: Mapping[int, ResponseSpec] | None = None,
+) -> dict[str, Any]:
+    """Decorator arguments documenting a route: its stable ``operation_id``, each problem
+    it can answer (as ``application/problem+json``), its JSON ``body`` schema, the
+    ``headers`` its success response carries and any other ``responses``.
+    """
+    kinds = {kind.status: kind for kind in (*problems, *(WITH_BODY if body else ()))}
+    specs: dict[int, ResponseSpec] = {
+        status: ResponseSpec(
+            Problem,
+            description=f"{kind.title} (problem type `{PROBLEM_TYPE_BASE}{kind.slug}`)",
+            media_type=PROBLEM_MEDIA_TYPE,
+            generate_examples=False,
+        )
+        for status, kind in sorted(kinds.items())
+    }
+    specs.update(responses or {})
+    return {
+        "operation_id": operation_id,
+        "responses": specs,
+        "operation_class": _operation_class(
+            _Finish(body, tuple(headers), frozenset(map(str, specs)))
+        ),
+    }
+
+
+def _operation_class(finish: _Finish) -> type[Operation]:
     @dataclass
-    class WithJsonBody(Operation):
-        def __post_init__(self) -> None:
-            self.request_body = body
+    class DocumentedOperation(Operation):
+        body_struct = finish.body
 
-    return WithJsonBody
+        def __post_init__(self) -> None:
+            if finish.body is not None:
+                schema = Reference(COMPONENTS + finish.body.__name__)
+                media = {"application/json": OpenAPIMediaType(schema=schema)}
+                self.request_body = RequestBody(content=media, required=True)
+            responses = dict(self.responses or {})
+            for status in list(responses):
+                # Litestar adds its own 400 to routes with parameters: only ours stay.
+                if not status.startswith("2") and status not in finish.errors:
+                    del responses[status]
+            self.responses = responses
+            for parameter in self.parameters or ():
+                if isinstance(parameter, Parameter) and isinstance(parameter.schema, Schema):
+                    parameter.schema = _sent_or_absent(parameter.schema)
+            for status, response in responses.items():
+                if isinstance(response, OpenAPIResponse):
+                    names = _STATUS_HEADERS.get(status, ())
+                    if status.startswith("2"):
+                        names = finish.success_headers
+                    _add_headers(response, ("X-Request-ID", *names))
+
+    return DocumentedOperation
+
+
+def _sent_or_absent(schema: Schema) -> Schema | Reference:
+    """An optional parameter is absent rather than null: ``oneOf [X, null]`` becomes X
+    (keeping the outer constraints), since no query string can spell null.
+    """
+    branches = [b for b in schema.one_of or () if not _is_null(b)]
+    if len(branches) != 1 or len(schema.one_of or ()) != 2:
+        return schema
+    outer = {f.name: v for f in fields(Schema) if (v := getattr(schema, f.name)) is not None}
+    del outer["one_of"]
+    (branch,) = branches
+    if isinstance(branch, Reference):
+        return schema if outer else branch
+    return replace(branch, **outer)
+
+
+def _is_null(schema: Schema | Reference) -> bool:
+    return isinstance(schema, Schema) and schema.type == OpenAPIType.NULL
+
+
+def _add_headers(response: OpenAPIResponse, names: Iterable[str]) -> None:
+    headers = dict(response.headers or {})
+    for name in names:
+        description, schema = _HEADERS[name]
+        headers[name] = OpenAPIHeader(schema=schema, description=description, required=True)
+    response.headers = headers
 
 
 def openapi_config(version: str) -> OpenAPIConfig:
@@ -56,13 +186,67 @@ def openapi_config(version: str) -> OpenAPIConfig:
     )
 
 
-def _inlined(node: Any, defs: dict[str, Any]) -> Any:
-    # Our request schemas are not recursive, so replacing each reference terminates.
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_DEFS):
-            return _inlined(defs[ref.removeprefix(_DEFS)], defs)
-        return {key: _inlined(value, defs) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_inlined(item, defs) for item in node]
-    return node
+def complete_document(app: Litestar) -> None:
+    """Add the request bodies ``documented`` names (and the schemas they use) to the
+    app's document, as msgspec writes them: the same Structs decode the requests.
+
+    Litestar builds the document once and serves that object (JSON route, CLI), but
+    replaces ``components.schemas`` while building: so the document is built here, at
+    start-up, and completed in place.
+    """
+    document = app.openapi_schema
+    bodies = {
+        body
+        for item in (document.paths or {}).values()
+        for operation in (item.get, item.post, item.put, item.patch, item.delete)
+        if (body := getattr(operation, "body_struct", None)) is not None
+    }
+    _, definitions = msgspec.json.schema_components(
+        sorted(bodies, key=lambda body: body.__name__), ref_template=COMPONENTS + "{name}"
+    )
+    schemas: dict[str, Schema | Reference] = dict(document.components.schemas or {})
+    for body in bodies:
+        definitions[body.__name__].update(getattr(body, "json_schema_extra", {}))
+    for name, definition in definitions.items():
+        # Shared enums (Priority) are already there, generated for the responses.
+        schemas.setdefault(name, _as_schema(definition))
+    problem = schemas.get(Problem.__name__)
+    if isinstance(problem, Schema) and isinstance(
+        kind := (problem.properties or {}).get("type"), Schema
+    ):
+        kind.description = (
+            "Identifies the kind of problem (a stable name, not a link): "
+            + ", ".join(f"`{PROBLEM_TYPE_BASE}{k.slug}` ({k.status})" for k in errors.KINDS)
+        )
+    document.components.schemas = dict(sorted(schemas.items()))  # type: ignore[arg-type]
+
+
+_SCHEMA_FIELDS = {f.metadata.get("alias", f.name): f.name for f in fields(Schema)}
+_SCHEMA_MAPS = {"properties", "patternProperties", "dependentSchemas"}
+_SCHEMA_LISTS = {"anyOf", "oneOf", "allOf", "prefixItems"}
+
+
+def _as_schema(node: dict[str, Any]) -> Schema | Reference:
+    """A JSON Schema dict as Litestar's spec objects (its TypeScript converter and the
+    document's serialiser read those, not dicts).
+    """
+    if "$ref" in node:
+        return Reference(node["$ref"])
+    values: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _SCHEMA_MAPS:
+            value = {name: _as_schema(item) for name, item in value.items()}
+        elif key in _SCHEMA_LISTS:
+            value = [_as_schema(item) for item in value]
+            if key == "anyOf":
+                # msgspec unions never hold two alternatives of one JSON type, so exactly
+                # one can match: oneOf says the same, and Litestar's TypeScript reads it.
+                key = "oneOf"
+        elif isinstance(value, dict):
+            value = _as_schema(value)
+        elif key == "type":
+            value = OpenAPIType(value)
+        elif key == "format":
+            value = OpenAPIFormat(value)
+        values[_SCHEMA_FIELDS[key]] = value
+    return Schema(**values)

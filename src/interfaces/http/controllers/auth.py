@@ -7,6 +7,7 @@ from litestar.params import RawBody
 
 from application.dto import UNKNOWN_CLIENT
 from application.use_cases import auth
+from interfaces.http import errors
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.markers import (
     AttemptLimiterDep,
@@ -15,7 +16,7 @@ from interfaces.http.markers import (
     RunDep,
     TokenServiceDep,
 )
-from interfaces.http.openapi import BEARER, json_body
+from interfaces.http.openapi import AUTHENTICATED, BEARER, STORED, documented
 from interfaces.http.schemas.auth import LoginRequest, RegisterRequest, TokenResponse, UserResponse
 
 _register = StrictDecoder(RegisterRequest)
@@ -28,7 +29,15 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @post("/register", status_code=201, operation_class=json_body(RegisterRequest))
+    @post(
+        "/register",
+        status_code=201,
+        **documented(
+            "register",
+            body=RegisterRequest,
+            problems=(*STORED, errors.CONFLICT, errors.TOO_MANY_REQUESTS),
+        ),
+    )
     async def register(
         self,
         request: Request[Any, Any, Any],
@@ -44,7 +53,15 @@ class AuthController(Controller):
         user = await run(auth.register, hasher, limiter, command)
         return UserResponse.of(user)
 
-    @post("/login", status_code=200, operation_class=json_body(LoginRequest))
+    @post(
+        "/login",
+        status_code=200,
+        **documented(
+            "logIn",
+            body=LoginRequest,
+            problems=(*STORED, errors.UNAUTHORIZED, errors.TOO_MANY_REQUESTS),
+        ),
+    )
     async def login(
         self,
         request: Request[Any, Any, Any],
@@ -61,7 +78,7 @@ class AuthController(Controller):
         token = await run(auth.log_in, hasher, tokens, limiter, command)
         return TokenResponse.of(token)
 
-    @get("/me", security=BEARER)
+    @get("/me", security=BEARER, **documented("getCurrentUser", problems=AUTHENTICATED))
     async def me(self, me: CallerDep) -> UserResponse:
         """The user the token names."""
         return UserResponse.of(await me.run(auth.current_user, me.id))

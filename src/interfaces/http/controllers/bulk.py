@@ -1,14 +1,15 @@
 """Creating many tasks in one request."""
 
 from litestar import Controller, post
-from litestar.params import FromQuery, RawBody
+from litestar.params import RawBody
 
 from application.use_cases.bulk import BulkItem, bulk_create_tasks
 from domain.errors import InvalidInputError
+from interfaces.http import errors, queries
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.errors import status_of
 from interfaces.http.markers import CallerDep
-from interfaces.http.openapi import BEARER, json_body
+from interfaces.http.openapi import AUTHENTICATED, BEARER, documented
 from interfaces.http.schemas.tasks import (
     BulkCreateRequest,
     BulkCreateResponse,
@@ -41,17 +42,31 @@ class BulkController(Controller):
     tags = ["tasks"]
     security = BEARER
 
-    @post("/", status_code=200, operation_class=json_body(BulkCreateRequest))
+    @post(
+        "/",
+        status_code=200,
+        # With atomic=true the first failing item's status answers: 400 or 409.
+        **documented(
+            "bulkCreateTasks",
+            body=BulkCreateRequest,
+            problems=(*AUTHENTICATED, errors.CONFLICT),
+        ),
+    )
     async def bulk_create(
         self,
         body: RawBody,
         me: CallerDep,
-        atomic: FromQuery[bool] = False,
+        atomic: queries.Atomic = None,
     ) -> BulkCreateResponse:
         """Create up to 1000 tasks. ``atomic=false``: each item alone, failures reported by
         index; ``atomic=true``: the first failure fails the request and nothing is created.
         """
-        outcome = await me.run(bulk_create_tasks, me.id, decode_items(body), atomic=atomic)
+        outcome = await me.run(
+            bulk_create_tasks,
+            me.id,
+            decode_items(body),
+            atomic=bool(queries.boolean("atomic", atomic)),
+        )
         errors = [
             BulkItemError(failure.index, status_of(failure.cause), failure.cause.detail)
             for failure in outcome.errors

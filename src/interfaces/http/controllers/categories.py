@@ -5,11 +5,11 @@ from litestar.params import RawBody
 
 from application.use_cases import categories
 from domain.task_query import PageWindow
-from interfaces.http import paths
+from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.markers import CallerDep
-from interfaces.http.openapi import BEARER, json_body
-from interfaces.http.queries import DEFAULT_LIMIT, Limit, Offset
+from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
+from interfaces.http.queries import Limit, Offset
 from interfaces.http.schemas.categories import (
     CategoryCreateRequest,
     CategoryPageResponse,
@@ -28,24 +28,33 @@ class CategoryController(Controller):
     tags = ["categories"]
     security = BEARER
 
-    @post("/", operation_class=json_body(CategoryCreateRequest))
+    @post(
+        "/",
+        **documented(
+            "createCategory",
+            body=CategoryCreateRequest,
+            problems=(*AUTHENTICATED, errors.CONFLICT),
+        ),
+    )
     async def create_category(self, body: RawBody, me: CallerDep) -> CategoryResponse:
         """Create a category; 409 when the name is taken in any letter case."""
         command = _create.decode(body).to_command()
         return CategoryResponse.of(await me.run(categories.create_category, me.id, command))
 
-    @get("/")
+    @get("/", **documented("listCategories", problems=(*AUTHENTICATED, errors.VALIDATION)))
     async def list_categories(
         self,
         me: CallerDep,
-        limit: Limit = DEFAULT_LIMIT,
-        offset: Offset = 0,
+        limit: Limit = None,
+        offset: Offset = None,
     ) -> CategoryPageResponse:
         """A page of the caller's categories in creation order."""
-        page = await me.run(categories.list_categories, me.id, PageWindow(limit, offset))
+        page = await me.run(
+            categories.list_categories, me.id, PageWindow(*queries.page(limit, offset))
+        )
         return CategoryPageResponse.of(page)
 
-    @get("/{category_id:str}")
+    @get("/{category_id:str}", **documented("getCategory", problems=BY_ID))
     async def get_category(
         self,
         category_id: paths.PathId,
@@ -55,7 +64,14 @@ class CategoryController(Controller):
         category = await me.run(categories.get_category, me.id, paths.category_id(category_id))
         return CategoryResponse.of(category)
 
-    @patch("/{category_id:str}", operation_class=json_body(CategoryUpdateRequest))
+    @patch(
+        "/{category_id:str}",
+        **documented(
+            "updateCategory",
+            body=CategoryUpdateRequest,
+            problems=(*BY_ID, errors.CONFLICT),
+        ),
+    )
     async def update_category(
         self,
         category_id: paths.PathId,
@@ -68,7 +84,7 @@ class CategoryController(Controller):
         category = await me.run(categories.update_category, me.id, target, changes)
         return CategoryResponse.of(category)
 
-    @delete("/{category_id:str}")
+    @delete("/{category_id:str}", **documented("deleteCategory", problems=BY_ID))
     async def delete_category(
         self,
         category_id: paths.PathId,

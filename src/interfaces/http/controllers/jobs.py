@@ -4,10 +4,10 @@ from litestar import Controller, Response, get, post
 from litestar.params import RawBody
 
 from application.use_cases import jobs
-from interfaces.http import paths
+from interfaces.http import errors, paths
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.markers import CallerDep, JobSettingsDep
-from interfaces.http.openapi import BEARER, json_body
+from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
 from interfaces.http.schemas.jobs import JobResponse, ProcessRequest
 
 _process = StrictDecoder(ProcessRequest)
@@ -19,7 +19,16 @@ class JobController(Controller):
     tags = ["jobs"]
     security = BEARER
 
-    @post("/tasks/process", status_code=202, operation_class=json_body(ProcessRequest))
+    @post(
+        "/tasks/process",
+        status_code=202,
+        **documented(
+            "processTasks",
+            body=ProcessRequest,
+            problems=(*AUTHENTICATED, errors.TOO_MANY_REQUESTS),
+            headers=("Location",),
+        ),
+    )
     async def process_tasks(
         self, body: RawBody, me: CallerDep, job_settings: JobSettingsDep
     ) -> Response[JobResponse]:
@@ -33,7 +42,7 @@ class JobController(Controller):
             JobResponse.of(job), status_code=202, headers={"Location": f"/jobs/{job.id}"}
         )
 
-    @get("/jobs/{job_id:str}")
+    @get("/jobs/{job_id:str}", **documented("getJob", problems=BY_ID))
     async def get_job(self, job_id: paths.PathId, me: CallerDep) -> JobResponse:
         """A job's status and progress."""
         return JobResponse.of(await me.run(jobs.get_job, me.id, paths.job_id(job_id)))

@@ -1,21 +1,29 @@
 """The caller's tasks, with ``ETag``/``If-Match`` optimistic concurrency."""
 
+from dataclasses import replace
 from typing import Annotated
 
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.params import FromQuery, HeaderParameter, RawBody
+from litestar.params import HeaderParameter, RawBody
 
 from application.use_cases import tasks
-from domain.errors import InvalidInputError
 from domain.ids import CategoryId, is_storable_id
 from domain.task import Priority, Task
-from domain.task_query import PageWindow, TaskQuery, TaskSort
-from interfaces.http import paths
+from domain.task_query import MAX_QUERY_LENGTH, PageWindow, TaskQuery, TaskSort
+from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.etags import etag, expected_version
 from interfaces.http.markers import CallerDep
-from interfaces.http.openapi import BEARER, json_body
-from interfaces.http.queries import DEFAULT_LIMIT, Limit, Offset, Search
+from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
+from interfaces.http.queries import (
+    CategoryFilter,
+    Completed,
+    Limit,
+    Offset,
+    PriorityFilter,
+    Search,
+    Sort,
+)
 from interfaces.http.schemas.tasks import (
     TaskCreateRequest,
     TaskPageResponse,
@@ -23,7 +31,15 @@ from interfaces.http.schemas.tasks import (
     TaskUpdateRequest,
 )
 
-IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", required=False)]
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description='Apply only at this version: the ETag (`"3"`), or `*`; else 412',
+        schema_extra={"pattern": '^(\\*|(W/)?"[0-9]+")$'},
+    ),
+]
 
 _create = StrictDecoder(TaskCreateRequest)
 _update = StrictDecoder(TaskUpdateRequest)
@@ -42,7 +58,15 @@ class TaskController(Controller):
     tags = ["tasks"]
     security = BEARER
 
-    @post("/", operation_class=json_body(TaskCreateRequest))
+    @post(
+        "/",
+        **documented(
+            "createTask",
+            body=TaskCreateRequest,
+            problems=(*AUTHENTICATED, errors.CONFLICT),
+            headers=("Location", "ETag"),
+        ),
+    )
     async def create_task(self, body: RawBody, me: CallerDep) -> Response[TaskResponse]:
         """Create a task (and its inline ``category`` in the same transaction)."""
         task = await me.run(tasks.create_task, me.id, _create.decode(body).to_command())
@@ -50,42 +74,50 @@ class TaskController(Controller):
         response.headers["Location"] = f"/tasks/{task.id}"
         return response
 
-    @get("/")
+    @get("/", **documented("listTasks", problems=(*AUTHENTICATED, errors.VALIDATION)))
     async def list_tasks(
         self,
         me: CallerDep,
-        completed: FromQuery[bool | None] = None,
-        category_id: FromQuery[int | None] = None,
-        priority: FromQuery[Priority | None] = None,
+        completed: Completed = None,
+        category_id: CategoryFilter = None,
+        priority: PriorityFilter = None,
         q: Search = None,
-        sort: FromQuery[TaskSort] = TaskSort.CREATED_AT_DESC,
-        limit: Limit = DEFAULT_LIMIT,
-        offset: Offset = 0,
+        sort: Sort = None,
+        limit: Limit = None,
+        offset: Offset = None,
     ) -> TaskPageResponse:
         """A filtered, sorted page of the caller's tasks."""
-        if q is not None and "\x00" in q:
-            raise InvalidInputError.for_field("q", "must not contain NUL characters")
-        window = PageWindow(limit, offset)
-        if category_id is not None and not is_storable_id(category_id):
-            # No category can have this id: the filter matches nothing.
-            return TaskPageResponse([], 0, window.limit, window.offset)
+        window = PageWindow(*queries.page(limit, offset))
+        category = queries.integer("category_id", category_id)
         query = TaskQuery(
             me.id,
-            completed=completed,
-            category_id=None if category_id is None else CategoryId(category_id),
-            priority=priority,
-            q=q,
-            sort=sort,
+            completed=queries.boolean("completed", completed),
+            priority=queries.choice("priority", priority, Priority),
+            q=queries.text("q", q, MAX_QUERY_LENGTH),
+            sort=queries.choice("sort", sort, TaskSort) or TaskSort.CREATED_AT_DESC,
             window=window,
         )
+        if category is not None:
+            if not is_storable_id(category):
+                # No category can have this id: the filter matches nothing.
+                return TaskPageResponse([], 0, window.limit, window.offset)
+            query = replace(query, category_id=CategoryId(category))
         return TaskPageResponse.of(await me.run(tasks.list_tasks, query))
 
-    @get("/{task_id:str}")
+    @get("/{task_id:str}", **documented("getTask", problems=BY_ID, headers=("ETag",)))
     async def get_task(self, task_id: paths.PathId, me: CallerDep) -> Response[TaskResponse]:
         """One task, its version as ``ETag``."""
         return _tagged(await me.run(tasks.get_task, me.id, paths.task_id(task_id)))
 
-    @patch("/{task_id:str}", operation_class=json_body(TaskUpdateRequest))
+    @patch(
+        "/{task_id:str}",
+        **documented(
+            "updateTask",
+            body=TaskUpdateRequest,
+            problems=(*BY_ID, errors.PRECONDITION_FAILED),
+            headers=("ETag",),
+        ),
+    )
     async def update_task(
         self,
         task_id: paths.PathId,
@@ -99,7 +131,10 @@ class TaskController(Controller):
         version = expected_version(if_match)
         return _tagged(await me.run(tasks.update_task, me.id, target, changes, version))
 
-    @delete("/{task_id:str}")
+    @delete(
+        "/{task_id:str}",
+        **documented("deleteTask", problems=(*BY_ID, errors.PRECONDITION_FAILED)),
+    )
     async def delete_task(
         self,
         task_id: paths.PathId,

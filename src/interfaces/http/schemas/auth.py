@@ -8,14 +8,14 @@ import msgspec
 
 from application.dto import LogInCommand, RegisterCommand
 from application.ports import AccessToken
-from domain.user import User
+from domain.user import EMAIL_PATTERN, User
 from interfaces.http.schemas.common import StrictRequest, text
 
 
 class RegisterRequest(StrictRequest):
     """Sign-up credentials."""
 
-    email: Annotated[str, text(3, 254)]
+    email: Annotated[str, text(3, 254, EMAIL_PATTERN)]
     password: Annotated[str, text(8, 128)]
     display_name: Annotated[str, text(1, 100)] | None = None
 

@@ -6,18 +6,20 @@ from typing import Annotated
 import msgspec
 
 from application.dto import CreateCategoryCommand
-from domain.category import Category, CategoryChanges
+from domain.category import COLOR_PATTERN, Category, CategoryChanges
 from domain.task_query import Page
 from interfaces.http.schemas.common import StrictRequest, given, text
 
 Name = Annotated[str, text(1, 64)]
+# Documented only: the domain refuses other forms with its own message.
+Color = Annotated[str, msgspec.Meta(extra_json_schema={"pattern": COLOR_PATTERN})]
 
 
 class CategoryCreateRequest(StrictRequest):
     """A new category; colour as ``#rrggbb`` in either case, or null."""
 
     name: Name
-    color: str | None = None
+    color: Color | None = None
 
     def to_command(self) -> CreateCategoryCommand:
         return CreateCategoryCommand(self.name, self.color)
@@ -27,7 +29,7 @@ class CategoryUpdateRequest(StrictRequest):
     """Fields to change; absent fields keep their value, a null colour clears it."""
 
     name: Name | msgspec.UnsetType = msgspec.UNSET
-    color: str | msgspec.UnsetType | None = msgspec.UNSET
+    color: Color | msgspec.UnsetType | None = msgspec.UNSET
 
     def to_changes(self) -> CategoryChanges:
         return CategoryChanges(

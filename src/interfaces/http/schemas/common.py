@@ -15,9 +15,22 @@ Int64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
-def text(min_length: int, max_length: int) -> msgspec.Meta:
-    """Length bounds in code points (NUL and exact messages are the domain's checks)."""
-    return msgspec.Meta(min_length=min_length, max_length=max_length)
+# Documented, not enforced here: the domain refuses NUL with its own message.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def text(min_length: int, max_length: int, pattern: str = NO_NUL) -> msgspec.Meta:
+    """Length bounds in code points; ``pattern`` (no NUL by default) is published in the
+    API document only, since the domain checks it with exact messages.
+    """
+    return msgspec.Meta(
+        min_length=min_length, max_length=max_length, extra_json_schema={"pattern": pattern}
+    )
+
+
+def component_ref(name: str) -> dict[str, str]:
+    """A JSON Schema reference to the API document's component ``name``."""
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 class StrictRequest(msgspec.Struct, forbid_unknown_fields=True):
