@@ -7,8 +7,8 @@ import pytest
 from domain.category import NewCategory
 from domain.errors import ConflictError
 from domain.ids import TaskId
+from domain.paging import PageWindow
 from domain.task import NewTask, TaskChanges
-from domain.task_query import PageWindow
 from domain.user import NewUser, User
 from infrastructure.persistence.memory import (
     InMemoryDatabaseProbe,

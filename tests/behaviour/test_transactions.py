@@ -4,7 +4,7 @@ import pytest
 
 from domain.category import NewCategory
 from domain.errors import ConflictError
-from domain.task_query import PageWindow
+from domain.paging import PageWindow
 from domain.unit_of_work import UnitOfWork
 from domain.user import User
 from tests.behaviour.support import UowFactory, add_category

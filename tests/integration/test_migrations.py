@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.category import NewCategory
 from domain.errors import ConflictError
 from domain.ids import UserId
+from domain.paging import PageWindow
 from domain.task import NewTask
-from domain.task_query import PageWindow, TaskQuery
+from domain.task_query import TaskQuery
 from domain.user import NewUser
 from infrastructure.persistence.sqlalchemy import (
     SqlAlchemyDatabaseProbe,

@@ -5,7 +5,8 @@ from typing import Annotated
 from litestar.params import QueryParameter
 
 from domain.ids import MAX_ID
-from domain.task_query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH
+from domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from domain.task_query import MAX_QUERY_LENGTH
 
 Limit = Annotated[
     int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description="Page size, 1..100 (default 20)")

@@ -6,14 +6,8 @@ import pytest
 
 from domain.errors import InvalidInputError
 from domain.ids import UserId
-from domain.task_query import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    MAX_QUERY_LENGTH,
-    PageWindow,
-    TaskQuery,
-    TaskSort,
-)
+from domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageWindow
+from domain.task_query import MAX_QUERY_LENGTH, TaskQuery, TaskSort
 
 
 def test_window_defaults() -> None:

@@ -6,8 +6,9 @@ from typing import Any
 
 from domain.errors import InvalidInputError
 from domain.ids import CategoryId, TaskId, UserId
+from domain.paging import Page
 from domain.task import NewTask, Task, TaskChanges
-from domain.task_query import Page, TaskQuery
+from domain.task_query import TaskQuery
 from domain.unset import UNSET
 from infrastructure.persistence.memory.store import utc_now
 from infrastructure.persistence.memory.task_listing import matches, ordered

@@ -7,8 +7,9 @@ from sqlalchemy import ColumnElement, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ids import CategoryId, TaskId, UserId
+from domain.paging import Page
 from domain.task import NewTask, Task, TaskChanges
-from domain.task_query import Page, TaskQuery
+from domain.task_query import TaskQuery
 from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.mapping import to_task
 from infrastructure.persistence.sqlalchemy.paging import fetch_page

@@ -8,8 +8,9 @@ from litestar.params import FromQuery, HeaderParameter, RawBody
 from application.use_cases import tasks
 from domain.errors import InvalidInputError
 from domain.ids import CategoryId, is_storable_id
+from domain.paging import PageWindow
 from domain.task import Priority, Task
-from domain.task_query import PageWindow, TaskQuery, TaskSort
+from domain.task_query import TaskQuery, TaskSort
 from interfaces.http import paths
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.etags import etag, expected_version
