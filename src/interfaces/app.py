@@ -27,7 +27,7 @@ from interfaces.http.errors import exception_handlers
 from interfaces.http.header_limit import HeaderLimitedLitestar
 from interfaces.http.openapi import openapi_config
 from interfaces.http.request_id import add_request_id
-from interfaces.workers import JobWorkers
+from interfaces.job_workers_plugin import JobWorkersPlugin
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -66,7 +66,7 @@ def create_app(
         memory_persistence() if settings.persistence == "memory" else sql_persistence(settings)
     )
     uow_factory = unit_of_work_factory or persistence.unit_of_work_factory
-    workers = JobWorkers(uow_factory, settings.jobs, settings.retry, close=persistence.close)
+    workers = JobWorkersPlugin(uow_factory, settings.jobs, settings.retry, close=persistence.close)
     limiter = LimitsAttemptLimiter(settings.rate_limits)
     services = Services(
         run=UseCaseRunner(uow_factory, settings.retry),

@@ -21,7 +21,7 @@ import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
 
-from application.job_processing import JobSettings
+from application.jobs.settings import JobSettings
 from application.retry import RetryPolicy
 from infrastructure.persistence.sqlalchemy.engine import APPLICATION_NAME
 from infrastructure.settings import DatabaseSettings, Settings

@@ -7,7 +7,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from application.job_processing import JobSettings
+from application.jobs.settings import JobSettings
 from domain.unit_of_work import UnitOfWork
 from infrastructure.settings import RateLimitSettings, Settings
 from interfaces.app import create_app

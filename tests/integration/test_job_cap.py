@@ -7,7 +7,7 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from application.job_processing import JobSettings
+from application.jobs.settings import JobSettings
 from application.retry import RetryPolicy
 from infrastructure.settings import ISOLATION_LEVELS, DatabaseSettings, Settings
 from interfaces.app import create_app

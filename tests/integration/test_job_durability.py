@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 
-from application.job_processing import JobSettings
+from application.jobs.settings import JobSettings
 from domain.ids import UserId
 from infrastructure.persistence.sqlalchemy import (
     SqlAlchemyUnitOfWork,
