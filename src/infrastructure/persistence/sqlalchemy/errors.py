@@ -3,6 +3,7 @@
 import re
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Final
 
 from sqlalchemy import exc as sa_exc
@@ -176,3 +177,18 @@ def translate_error(error: BaseException) -> DomainError | None:
     if lost is not None:
         return TransientError(_UNAVAILABLE, code=lost)
     return None
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """The one door out of the database: an error leaving the block leaves as the domain
+    error it stands for (``translate_error``), at the call that caused it; any other
+    error passes unchanged.
+    """
+    try:
+        yield
+    except Exception as error:
+        translated = translate_error(error)
+        if translated is None:
+            raise
+        raise translated from error
