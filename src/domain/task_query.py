@@ -7,6 +7,7 @@ from domain.errors import InvalidInputError
 from domain.ids import CategoryId, UserId
 from domain.paging import PageWindow
 from domain.task import Priority
+from domain.text import without_nul
 
 # Longer searches are not real searches, and SQLite refuses LIKE patterns over 50,000
 # bytes ("LIKE or GLOB pattern too complex"); one bound, the same on every backend.
@@ -47,5 +48,8 @@ class TaskQuery:
     window: PageWindow = field(default_factory=PageWindow)
 
     def __post_init__(self) -> None:
-        if self.q is not None and len(self.q) > MAX_QUERY_LENGTH:
+        if self.q is None:
+            return
+        without_nul("q", self.q)
+        if len(self.q) > MAX_QUERY_LENGTH:
             raise InvalidInputError.for_field("q", f"must be at most {MAX_QUERY_LENGTH} characters")

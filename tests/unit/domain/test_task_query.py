@@ -64,3 +64,10 @@ def test_search_is_bounded_in_code_points() -> None:
     with pytest.raises(InvalidInputError) as raised:
         TaskQuery(owner, q="a" * (MAX_QUERY_LENGTH + 1))
     assert [problem.field for problem in raised.value.problems] == ["q"]
+
+
+def test_search_never_holds_nul() -> None:
+    # No title holds one, and PostgreSQL refuses it in a parameter: refused before any store.
+    with pytest.raises(InvalidInputError, match="NUL") as raised:
+        TaskQuery(UserId(uuid.uuid4()), q="a\x00b")
+    assert [problem.field for problem in raised.value.problems] == ["q"]

@@ -62,8 +62,6 @@ class SqlAlchemyTaskRepository:
     async def list(self, query: TaskQuery) -> Page[Task]:
         dialect = self._session.get_bind().dialect.name
         statement = task_listing(query, dialect=dialect)
-        if statement is None:
-            return Page(items=[], total=0, limit=query.window.limit, offset=query.window.offset)
         return await fetch_page(self._session, statement, query.window, to_task)
 
     async def update(
