@@ -6,8 +6,9 @@ Every change bumps ``version`` by one; that version is the client's ETag.
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Generic, Protocol, TypedDict, TypeVar
+from typing import Generic, TypedDict, TypeVar
 
+from domain.counting import Counter
 from domain.errors import InvalidInputError
 from domain.ids import CategoryId, TaskId, UserId
 from domain.text import checked_optional_text, checked_text
@@ -141,13 +142,6 @@ def first_state(now: datetime) -> FirstState:
 
 
 N = TypeVar("N")
-N_co = TypeVar("N_co", covariant=True)
-
-
-class Counter(Protocol[N_co]):
-    """A version number, or a store's expression for it (SQL counts in the row)."""
-
-    def __add__(self, other: int, /) -> N_co: ...
 
 
 class Revision(TypedDict, Generic[N]):
