@@ -17,8 +17,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from application.job_processing import JobProcessor, JobSettings
-from application.job_worker import JobWorker
+from application.jobs.processing import JobProcessor
+from application.jobs.settings import JobSettings
+from application.jobs.worker import JobWorker
+from application.retry import RetryPolicy
+from application.runner import UseCaseRunner
 from domain.job import JobStatus, NewJob
 from domain.task import NewTask
 from domain.user import NewUser, User
@@ -64,7 +67,8 @@ async def _measure(url: str) -> None:
             await uow.commit()
 
         claim_ms = await _claim_ms(uow)
-        processor = JobProcessor(lambda: SqlAlchemyUnitOfWork(sessions), "bench", JobSettings())
+        run = UseCaseRunner(lambda: SqlAlchemyUnitOfWork(sessions), RetryPolicy())
+        processor = JobProcessor(run, "bench", JobSettings())
         stop = asyncio.Event()
         running = asyncio.create_task(JobWorker(processor).run(stop))
         submitted = time.perf_counter()

@@ -10,6 +10,8 @@ from domain.text import canonical, checked_text, fold_case
 from domain.unset import UNSET, Unset
 
 NAME_MAX_LENGTH = 64
+# The owner already has a category of that name (in any letter case).
+NAME_TAKEN = "category name already taken"
 COLOR_PATTERN = "^#[0-9a-fA-F]{6}$"
 _COLOR = re.compile(COLOR_PATTERN)
 

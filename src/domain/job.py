@@ -9,11 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Generic, TypedDict, TypeVar
 
+from domain.counting import Counter
 from domain.errors import InvalidInputError
 from domain.ids import JobId, TaskId, UserId, is_storable_id
 
 MAX_JOB_TASKS = 1000
+
+N = TypeVar("N")
 
 
 class JobStatus(StrEnum):
@@ -71,3 +75,47 @@ class Job:
 def storable_task_ids(task_ids: Sequence[TaskId]) -> list[TaskId]:
     """The ids that could name a stored task at all; others are skipped unread."""
     return [task_id for task_id in task_ids if is_storable_id(task_id)]
+
+
+class FirstState(TypedDict):
+    """What a new job is besides its owner and task ids."""
+
+    status: JobStatus
+    processed: int
+    skipped: tuple[TaskId, ...]
+    error: str | None
+    attempts: int
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def first_state(now: datetime) -> FirstState:
+    """A job starts queued, with nothing processed or skipped, never claimed."""
+    return FirstState(
+        status=JobStatus.QUEUED,
+        processed=0,
+        skipped=(),
+        error=None,
+        attempts=0,
+        created_at=now,
+        finished_at=None,
+    )
+
+
+class Handover(TypedDict, Generic[N]):
+    """A job's status and attempts as it changes hands."""
+
+    status: JobStatus
+    attempts: N
+
+
+def claimed(attempts: Counter[N]) -> Handover[N]:
+    """A claimed job runs, and the claim counts as one more attempt."""
+    return Handover(status=JobStatus.RUNNING, attempts=attempts + 1)
+
+
+def handed_back(attempts: Counter[N]) -> Handover[N]:
+    """A job handed back is queued again; a hand-back is no failed attempt, so the
+    claim's attempt is taken back and does not count towards giving up.
+    """
+    return Handover(status=JobStatus.QUEUED, attempts=attempts - 1)

@@ -11,8 +11,9 @@ from typing import Protocol
 from domain.category import Category, CategoryChanges, NewCategory
 from domain.ids import CategoryId, JobId, TaskId, UserId
 from domain.job import Job, JobStatus, NewJob
+from domain.paging import Page, PageWindow
 from domain.task import NewTask, Task, TaskChanges
-from domain.task_query import Page, PageWindow, TaskQuery
+from domain.task_query import TaskQuery
 from domain.user import NewUser, User
 
 

@@ -6,7 +6,9 @@ Every change bumps ``version`` by one; that version is the client's ETag.
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Generic, TypedDict, TypeVar
 
+from domain.counting import Counter
 from domain.errors import InvalidInputError
 from domain.ids import CategoryId, TaskId, UserId
 from domain.text import checked_optional_text, checked_text
@@ -14,6 +16,7 @@ from domain.unset import UNSET, Unset
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 10_000
+FIRST_VERSION = 1
 
 
 class Priority(StrEnum):
@@ -113,3 +116,60 @@ class Task:
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class FirstState(TypedDict):
+    """What a new task is besides what its draft says."""
+
+    completed: bool
+    processed: bool
+    processed_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def first_state(now: datetime) -> FirstState:
+    """A new task starts open and unprocessed, at the first version, created ``now``."""
+    return FirstState(
+        completed=False,
+        processed=False,
+        processed_at=None,
+        version=FIRST_VERSION,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+N = TypeVar("N")
+
+
+class Revision(TypedDict, Generic[N]):
+    """What every change to a task writes besides the change itself."""
+
+    version: N
+    updated_at: datetime
+
+
+def revision(version: Counter[N], now: datetime) -> Revision[N]:
+    """Every change bumps the version by one and sets ``updated_at``. Stores apply it to
+    the version they hold: SQL to the column, so ``version = version + 1`` stays atomic.
+    """
+    return Revision(version=version + 1, updated_at=now)
+
+
+class Processing(TypedDict):
+    """What processing writes besides its ``revision``."""
+
+    processed: bool
+    processed_at: datetime
+
+
+def processing(now: datetime) -> Processing:
+    """Processing a task sets ``processed`` and the time it happened."""
+    return Processing(processed=True, processed_at=now)
+
+
+def not_your_category() -> InvalidInputError:
+    """A task pointing at a category its owner does not have (or none at all)."""
+    return InvalidInputError.for_field("category_id", "names no category of yours")

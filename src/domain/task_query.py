@@ -1,21 +1,17 @@
 """How a user asks for a page of tasks: filters, one sort order, a window."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, TypeVar
 
 from domain.errors import InvalidInputError
 from domain.ids import CategoryId, UserId
+from domain.paging import PageWindow
 from domain.task import Priority
+from domain.text import without_nul
 
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
 # Longer searches are not real searches, and SQLite refuses LIKE patterns over 50,000
 # bytes ("LIKE or GLOB pattern too complex"); one bound, the same on every backend.
 MAX_QUERY_LENGTH = 200
-
-T = TypeVar("T")
 
 
 class TaskSort(StrEnum):
@@ -40,20 +36,6 @@ class TaskSort(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class PageWindow:
-    """Which slice of an ordered result to return."""
-
-    limit: int = DEFAULT_PAGE_SIZE
-    offset: int = 0
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.limit <= MAX_PAGE_SIZE:
-            raise InvalidInputError.for_field("limit", f"must be 1 to {MAX_PAGE_SIZE}")
-        if self.offset < 0:
-            raise InvalidInputError.for_field("offset", "must be 0 or more")
-
-
-@dataclass(frozen=True, slots=True)
 class TaskQuery:
     """Filters combine with AND; ``q`` is a case-insensitive title substring."""
 
@@ -63,18 +45,11 @@ class TaskQuery:
     priority: Priority | None = None
     q: str | None = None
     sort: TaskSort = TaskSort.CREATED_AT_DESC
-    window: PageWindow = PageWindow()
+    window: PageWindow = field(default_factory=PageWindow)
 
     def __post_init__(self) -> None:
-        if self.q is not None and len(self.q) > MAX_QUERY_LENGTH:
+        if self.q is None:
+            return
+        without_nul("q", self.q)
+        if len(self.q) > MAX_QUERY_LENGTH:
             raise InvalidInputError.for_field("q", f"must be at most {MAX_QUERY_LENGTH} characters")
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One window of an ordered result and the size of the whole result."""
-
-    items: Sequence[T]
-    total: int
-    limit: int
-    offset: int

@@ -5,10 +5,18 @@ import unicodedata
 from domain.errors import InvalidInputError
 
 
-def checked_text(field: str, value: str, *, min_length: int, max_length: int) -> str:
-    """Return ``value`` when it fits the bounds, else raise ``InvalidInputError``."""
+def without_nul(field: str, value: str) -> str:
+    """Return ``value`` when it holds no NUL (no store keeps one), else raise
+    ``InvalidInputError``.
+    """
     if "\x00" in value:
         raise InvalidInputError.for_field(field, "must not contain NUL characters")
+    return value
+
+
+def checked_text(field: str, value: str, *, min_length: int, max_length: int) -> str:
+    """Return ``value`` when it fits the bounds, else raise ``InvalidInputError``."""
+    without_nul(field, value)
     if not min_length <= len(value) <= max_length:
         raise InvalidInputError.for_field(
             field, f"must be {min_length} to {max_length} characters long"

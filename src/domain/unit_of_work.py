@@ -48,10 +48,6 @@ class UnitOfWork(Protocol):
         """Make every write of this unit durable, or raise."""
         ...
 
-    async def rollback(self) -> None:
-        """Discard every write of this unit so far."""
-        ...
-
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested block: an exception inside discards only the block's writes and
         propagates; a clean exit keeps them within the outer unit.

@@ -12,6 +12,8 @@ PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
 DISPLAY_NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
+# Another user signed up with that e-mail (in any letter case).
+EMAIL_TAKEN = "e-mail already registered"
 # A validly signed token whose user does not exist: refused like a forged one.
 NO_SUCH_USER = "the token names no user"
 

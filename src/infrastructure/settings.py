@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
-from application.job_processing import JobSettings
+from application.jobs.settings import JobSettings
 from application.ports import AttemptRule
 from application.retry import RetryPolicy
 from infrastructure.database_url import DatabaseUrlError, normalize_database_url

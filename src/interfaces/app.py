@@ -29,7 +29,7 @@ from interfaces.http.errors import exception_handlers
 from interfaces.http.header_limit import HeaderLimitedLitestar
 from interfaces.http.openapi import complete_document, openapi_config
 from interfaces.http.request_id import add_request_id
-from interfaces.workers import JobWorkers
+from interfaces.job_workers_plugin import JobWorkersPlugin
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -76,7 +76,7 @@ def _create_app(
         memory_persistence() if settings.persistence == "memory" else sql_persistence(settings)
     )
     uow_factory = unit_of_work_factory or persistence.unit_of_work_factory
-    workers = JobWorkers(
+    workers = JobWorkersPlugin(
         uow_factory,
         settings.jobs,
         settings.retry,

@@ -13,7 +13,11 @@ from infrastructure.settings import DatabaseSettings
 from tests.behaviour.support import UowFactory, add_user
 
 # "pgbouncer" is the "postgres" database reached through PgBouncer in transaction mode.
-BACKENDS = ["memory", "sqlite", "postgres", "pgbouncer"]
+SQL_SERVERS = [
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("pgbouncer", marks=pytest.mark.postgres),
+]
+BACKENDS = ["memory", "sqlite", *SQL_SERVERS]
 
 
 def _sqlite_url(path: Path) -> str:

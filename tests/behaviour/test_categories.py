@@ -5,7 +5,7 @@ import pytest
 from domain.category import CategoryChanges, NewCategory
 from domain.errors import ConflictError
 from domain.ids import CategoryId
-from domain.task_query import PageWindow
+from domain.paging import PageWindow
 from domain.user import User
 from tests.behaviour.support import UowFactory, add_category, add_task
 

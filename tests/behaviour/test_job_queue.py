@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from application.use_cases.jobs import submit_processing
+from application.jobs.submission import submit_processing
 from domain.errors import TooManyRequestsError
 from domain.job import Job, JobStatus
 from domain.user import User

@@ -7,6 +7,7 @@ import pytest
 from domain.ids import JobId, TaskId
 from domain.job import Job, JobStatus, NewJob
 from domain.user import User
+from tests.behaviour.conftest import SQL_SERVERS
 from tests.behaviour.support import UowFactory
 
 pytestmark = pytest.mark.asyncio
@@ -236,7 +237,7 @@ async def test_concurrent_claims_take_different_jobs(uow_factory: UowFactory, al
     assert sorted(job.id for job in taken if job is not None) == [job.id for job in jobs]
 
 
-@pytest.mark.parametrize("backend", ["postgres", "pgbouncer"])
+@pytest.mark.parametrize("backend", SQL_SERVERS)
 async def test_a_claim_passes_over_a_job_claimed_in_an_open_transaction(
     uow_factory: UowFactory, alice: User
 ) -> None:
@@ -255,7 +256,7 @@ async def test_a_claim_passes_over_a_job_claimed_in_an_open_transaction(
     assert taken.id == second.id
 
 
-@pytest.mark.parametrize("backend", ["postgres", "pgbouncer"])
+@pytest.mark.parametrize("backend", SQL_SERVERS)
 async def test_a_claim_does_not_wait_for_the_only_job(uow_factory: UowFactory, alice: User) -> None:
     job = await add_job(uow_factory, alice)
     async with uow_factory() as holder:

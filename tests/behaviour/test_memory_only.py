@@ -7,8 +7,8 @@ import pytest
 from domain.category import NewCategory
 from domain.errors import ConflictError
 from domain.ids import TaskId
+from domain.paging import PageWindow
 from domain.task import NewTask, TaskChanges
-from domain.task_query import PageWindow
 from domain.user import NewUser, User
 from infrastructure.persistence.memory import (
     InMemoryDatabaseProbe,
@@ -99,7 +99,8 @@ async def test_a_conflict_outside_a_savepoint_fails_the_transaction(store: InMem
                 pass
         with pytest.raises(TransactionStateError):
             await uow.commit()
-        await uow.rollback()
+    # Leaving the block rolls the failed transaction back: the next one starts clean.
+    async with uow:
         await uow.categories.add(NewCategory(owner.id, "Home"))
         await uow.commit()
     async with uow:

@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.ids import CategoryId, TaskId
+from domain.paging import PageWindow
 from domain.task import Priority, TaskChanges
-from domain.task_query import PageWindow, TaskQuery, TaskSort
+from domain.task_query import TaskQuery, TaskSort
 from domain.user import User
 from tests.behaviour.support import UowFactory, add_category, add_task
 

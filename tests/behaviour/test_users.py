@@ -8,8 +8,8 @@ from domain.category import NewCategory
 from domain.errors import AuthenticationError, ConflictError
 from domain.ids import UserId
 from domain.job import NewJob
+from domain.paging import Page, PageWindow
 from domain.task import NewTask
-from domain.task_query import Page, PageWindow
 from domain.user import NewUser, User
 from tests.behaviour.support import UowFactory, add_user
 

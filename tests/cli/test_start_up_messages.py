@@ -9,7 +9,7 @@ import secrets
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,7 +45,7 @@ def run(command: Sequence[str], env: dict[str, str], cwd: Path) -> Outcome:
 
 
 def run_all(
-    cases: dict[str, tuple[Sequence[str], dict[str, str]]], cwd: Path
+    cases: Mapping[str, tuple[Sequence[str], dict[str, str]]], cwd: Path
 ) -> dict[str, Outcome]:
     with ThreadPoolExecutor(max_workers=8) as pool:
         futures = {

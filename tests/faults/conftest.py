@@ -14,26 +14,37 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import httpx
 import pytest
 
-from application.job_processing import JobSettings
+from application.jobs.settings import JobSettings
 from application.retry import RetryPolicy
 from infrastructure.persistence.sqlalchemy.engine import APPLICATION_NAME
 from infrastructure.settings import DatabaseSettings, Settings
 from interfaces.app import create_app
 from tests.http.support import PROBLEM, Api
-from tests.support.asgi import serving
+from tests.support.asgi import asgi_transport, serving
 from tests.support.postgres_cluster import PostgresCluster
 from tests.support.tokens import TEST_JWT_SECRET
 
 DATABASE = "tasklane_faults"
+
+
 # Small figures so a fault costs the suite a second, not the production defaults.
-FAULT_DATABASE = {"timeout": 1.0, "pool_timeout": 1.0, "pool_size": 2, "max_overflow": 0}
+class FaultDatabase(TypedDict):
+    """The pool and timeout knobs every fault test's ``DatabaseSettings`` uses."""
+
+    timeout: float
+    pool_timeout: float
+    pool_size: int
+    max_overflow: int
+
+
+FAULT_DATABASE = FaultDatabase(timeout=1.0, pool_timeout=1.0, pool_size=2, max_overflow=0)
 RETRY_LOGGER = "tasklane.retry"
 # A request not sent yet: called once the test is ready to time it.
 Request = Callable[[], Awaitable[httpx.Response]]
@@ -227,7 +238,7 @@ async def running_app(settings: Settings) -> AsyncIterator[Api]:
     """The app for ``settings`` served in this loop, and a client of it."""
     app = create_app(settings)
     async with serving(app):
-        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        transport = asgi_transport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://tasklane") as client:
             yield Api(client)
 

@@ -15,9 +15,11 @@ from uuid import uuid4
 import pytest
 import pytest_asyncio
 
-from application.job_processing import JobProcessor, JobSettings
-from application.job_worker import JobWorker
+from application.jobs.processing import JobProcessor
+from application.jobs.settings import JobSettings
+from application.jobs.worker import JobWorker
 from application.retry import RetryPolicy
+from application.runner import UseCaseRunner
 from domain.ids import TaskId
 from domain.job import JobStatus, NewJob
 from domain.task import NewTask, Task
@@ -100,9 +102,8 @@ async def test_a_batch_commit_cut_off_is_counted_exactly_once(
         await uow.commit()
 
     settings = JobSettings(batch_size=3, poll_interval_s=0.01, lease_s=30)
-    processor = JobProcessor(
-        lambda: database.proxied, f"w-{uuid4().hex[:6]}", settings, RetryPolicy(attempts=1)
-    )
+    run = UseCaseRunner(lambda: database.proxied, RetryPolicy(attempts=1))
+    processor = JobProcessor(run, f"w-{uuid4().hex[:6]}", settings)
     claimed = await processor.claim()
     assert claimed is not None
     assert claimed.id == job.id

@@ -7,12 +7,12 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from application.job_processing import JobSettings
+from application.jobs.settings import JobSettings
 from domain.unit_of_work import UnitOfWork
 from infrastructure.settings import RateLimitSettings, Settings
 from interfaces.app import create_app
 from tests.http.support import Api
-from tests.support.asgi import serving
+from tests.support.asgi import asgi_transport, serving
 from tests.support.tokens import TEST_JWT_SECRET
 
 # Every test signs its users up from one address: the default sign-up limits would
@@ -53,7 +53,7 @@ async def api(
     """A client for a fresh app, served in this test's event loop."""
     app = create_app(settings, unit_of_work_factory=unit_of_work_factory)
     async with serving(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = asgi_transport(app)
         async with httpx.AsyncClient(
             transport=transport, base_url="http://tasklane.test"
         ) as client:

@@ -12,7 +12,7 @@ from litestar import Litestar
 from interfaces.app import create_app
 from tests.http.conftest import FAST
 from tests.http.support import Api
-from tests.support.asgi import serving
+from tests.support.asgi import asgi_transport, serving
 
 pytestmark = pytest.mark.asyncio
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.asyncio
 async def app_and_auth() -> AsyncIterator[tuple[Litestar, dict[str, str]]]:
     app = create_app(FAST)
     async with serving(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = asgi_transport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t.test") as client:
             yield app, await Api(client).sign_up()
 
@@ -44,7 +44,7 @@ async def upload_then_hang_up(app: Litestar, auth: dict[str, str]) -> list[dict[
         "client": ("127.0.0.1", 50000),
         "server": ("t.test", 80),
     }
-    incoming = [
+    incoming: list[dict[str, Any]] = [
         {"type": "http.request", "body": b'{"title": ', "more_body": True},
         {"type": "http.disconnect"},
     ]

@@ -13,7 +13,7 @@ from tests.http.support import PROBLEM, Api
 pytestmark = pytest.mark.asyncio
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 # Answers any operation can give: headers too large, and an unexpected failure.
 ALWAYS = {"431", "500"}
 STORED = ALWAYS | {"503"}

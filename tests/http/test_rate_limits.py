@@ -15,7 +15,7 @@ from infrastructure.settings import Settings
 from interfaces.app import create_app
 from tests.http.conftest import FAST
 from tests.http.support import PASSWORD, assert_problem
-from tests.support.asgi import serving
+from tests.support.asgi import asgi_transport, serving
 from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = pytest.mark.asyncio
@@ -45,7 +45,7 @@ async def clients(settings: Settings) -> AsyncIterator[Clients]:
         await stack.enter_async_context(serving(app))
 
         def client(address: str) -> httpx.AsyncClient:
-            transport = httpx.ASGITransport(app=app, client=(address, 50000))
+            transport = asgi_transport(app, client=(address, 50000))
             client = httpx.AsyncClient(transport=transport, base_url="http://tasklane.test")
             stack.push_async_callback(client.aclose)
             return client

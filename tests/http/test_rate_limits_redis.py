@@ -18,7 +18,7 @@ from infrastructure.settings import Settings
 from interfaces.app import create_app
 from tests.http.conftest import FAST
 from tests.http.support import PASSWORD, assert_problem
-from tests.support.asgi import serving
+from tests.support.asgi import asgi_transport, serving
 from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = pytest.mark.asyncio
@@ -52,7 +52,7 @@ async def two_apps(redis_url: str, redis_prefix: str) -> AsyncIterator[list[http
         for _ in range(2):
             app = create_app(replace(settings, rate_limits=limits))
             await stack.enter_async_context(serving(app))
-            transport = httpx.ASGITransport(app=app)
+            transport = asgi_transport(app)
             client = httpx.AsyncClient(transport=transport, base_url="http://tasklane.test")
             clients.append(await stack.enter_async_context(client))
         yield clients

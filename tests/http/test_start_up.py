@@ -13,11 +13,21 @@ from tests.http.support import default_settings
 from tests.support.tokens import TEST_JWT_SECRET
 
 
+class Recording(logging.Handler):
+    """Keeps every record it is handed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 def test_start_up_logs_where_the_secret_came_from(tmp_path: Path) -> None:
     logger = logging.getLogger("tasklane.security")
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler = Recording()
+    records = handler.records
     logger.addHandler(handler)
     try:
         create_app(default_settings(tmp_path, log_level="INFO"))

@@ -9,7 +9,7 @@ import pytest_asyncio
 
 from infrastructure.settings import DatabaseSettings, Settings
 from interfaces.app import create_app
-from tests.support.asgi import serving
+from tests.support.asgi import asgi_transport, serving
 from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = pytest.mark.postgres
@@ -39,7 +39,7 @@ async def pg_client(pg_database: DatabaseSettings) -> AsyncIterator[Client]:
     )
     app = create_app(settings)
     async with serving(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = asgi_transport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://tasklane") as client:
             yield client
 

@@ -7,11 +7,11 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from application.job_processing import JobSettings
+from application.jobs.settings import JobSettings
 from application.retry import RetryPolicy
 from infrastructure.settings import ISOLATION_LEVELS, DatabaseSettings, Settings
 from interfaces.app import create_app
-from tests.support.asgi import serving
+from tests.support.asgi import asgi_transport, serving
 from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
@@ -36,7 +36,7 @@ async def test_twelve_simultaneous_submissions_queue_exactly_the_cap(
     )
     app = create_app(settings)
     async with serving(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = asgi_transport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://tasklane") as client:
             credentials = {"email": f"{uuid4().hex}@example.com", "password": "long enough"}
             assert (await client.post("/auth/register", json=credentials)).status_code == 201

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 
-from application.job_processing import JobSettings
+from application.jobs.settings import JobSettings
 from domain.ids import UserId
 from infrastructure.persistence.sqlalchemy import (
     SqlAlchemyUnitOfWork,
@@ -20,7 +20,7 @@ from infrastructure.persistence.sqlalchemy import (
 from infrastructure.settings import DatabaseSettings, Settings
 from interfaces.app import create_app
 from tests.http.support import Api
-from tests.support.asgi import serving
+from tests.support.asgi import asgi_transport, serving
 from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
@@ -51,7 +51,7 @@ async def running_app(url: str, jobs: JobSettings) -> AsyncIterator[Api]:
     """An app instance on the shared database; leaving the block is its shutdown."""
     app = create_app(_settings(url, jobs))
     async with serving(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = asgi_transport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://tasklane") as client:
             yield Api(client)
 

@@ -3,7 +3,7 @@
 import asyncio
 import contextlib
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from uuid import uuid4
 
@@ -11,14 +11,15 @@ import pytest
 import pytest_asyncio
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.category import NewCategory
 from domain.errors import ConflictError
 from domain.ids import UserId
+from domain.paging import PageWindow
 from domain.task import NewTask
-from domain.task_query import PageWindow, TaskQuery
+from domain.task_query import TaskQuery
 from domain.user import NewUser
 from infrastructure.persistence.sqlalchemy import (
     SqlAlchemyDatabaseProbe,
@@ -81,12 +82,33 @@ def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
 
     from infrastructure.persistence.sqlalchemy.migrations import alembic_config
 
-    settings = DatabaseSettings(url=f"sqlite:///{tmp_path / 'round.db'}")
+    path = tmp_path / "round.db"
+    settings = DatabaseSettings(url=f"sqlite:///{path}")
     run_migrations(settings)
     engine = build_engine(settings, production=False)
     command.downgrade(alembic_config(engine), "base")
-    run_migrations(settings)
     asyncio.run(engine.dispose())
+    # Down to nothing: only the (empty) version table is left.
+    with _sqlite(path) as connection:
+        assert inspect(connection).get_table_names() == ["alembic_versions"]
+        assert connection.scalar(text("SELECT count(*) FROM alembic_versions")) == 0
+    run_migrations(settings)
+    # And up again to exactly the records' schema, at the head revision.
+    with _sqlite(path) as connection:
+        assert _schema_diff(connection) == []
+        assert connection.scalar(text("SELECT version_num FROM alembic_versions")) == (
+            _head_revision()
+        )
+
+
+@contextlib.contextmanager
+def _sqlite(path: Path) -> Iterator[Connection]:
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
 
 
 def _head_revision() -> str:

@@ -4,7 +4,18 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from litestar import Litestar
+
+# httpx's default client address for ASGI requests.
+DEFAULT_CLIENT = ("127.0.0.1", 123)
+
+
+def asgi_transport(app: Litestar, client: tuple[str, int] = DEFAULT_CLIENT) -> httpx.ASGITransport:
+    """An httpx transport calling ``app`` in this event loop. Litestar and httpx spell the
+    ASGI callable's types differently (the same callable): reconciled here, once.
+    """
+    return httpx.ASGITransport(app=app, client=client)  # type: ignore[arg-type]
 
 
 @asynccontextmanager

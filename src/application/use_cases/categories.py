@@ -4,7 +4,7 @@ from application.dto import CreateCategoryCommand
 from domain.category import Category, CategoryChanges, NewCategory
 from domain.errors import NotFoundError
 from domain.ids import CategoryId, UserId
-from domain.task_query import Page, PageWindow
+from domain.paging import Page, PageWindow
 from domain.unit_of_work import UnitOfWork
 
 CATEGORY_NOT_FOUND = "category not found"

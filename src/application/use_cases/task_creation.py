@@ -6,7 +6,7 @@ from application.dto import CreateCategoryCommand, CreateTaskCommand
 from domain.category import NewCategory
 from domain.errors import FieldProblem, InvalidInputError
 from domain.ids import CategoryId, UserId
-from domain.task import NewTask, Task
+from domain.task import NewTask, Task, not_your_category
 from domain.unit_of_work import UnitOfWork
 
 
@@ -38,7 +38,7 @@ async def require_own_category(uow: UnitOfWork, owner_id: UserId, category_id: C
     input is what is wrong).
     """
     if await uow.categories.get(owner_id, category_id) is None:
-        raise InvalidInputError.for_field("category_id", "names no category of yours")
+        raise not_your_category()
 
 
 async def add_task(uow: UnitOfWork, owner_id: UserId, command: CreateTaskCommand) -> Task:

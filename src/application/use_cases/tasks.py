@@ -6,8 +6,9 @@ from application.dto import CreateTaskCommand
 from application.use_cases.task_creation import add_task, require_own_category
 from domain.errors import NotFoundError, PreconditionFailedError
 from domain.ids import TaskId, UserId
+from domain.paging import Page
 from domain.task import Task, TaskChanges
-from domain.task_query import Page, TaskQuery
+from domain.task_query import TaskQuery
 from domain.unit_of_work import UnitOfWork
 from domain.unset import UNSET
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from litestar.di import Provide
 
 from application.authentication import Authenticator
-from application.job_processing import JobSettings
+from application.jobs.settings import JobSettings
 from application.ports import AttemptLimiter, DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
 from interfaces.http.auth import caller_provider

@@ -3,7 +3,7 @@
 from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
-from application.job_processing import JobSettings
+from application.jobs.settings import JobSettings
 from application.ports import AttemptLimiter, DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
 from interfaces.http.caller import Caller

@@ -15,8 +15,9 @@ from litestar.params import QueryParameter
 
 from domain.errors import InvalidInputError
 from domain.ids import MAX_ID
+from domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from domain.task import Priority
-from domain.task_query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, TaskSort
+from domain.task_query import MAX_QUERY_LENGTH, TaskSort
 from interfaces.http.schemas.common import NO_NUL
 
 E = TypeVar("E", bound=StrEnum)
@@ -123,17 +124,6 @@ def choice(field: str, raw: str | None, values: type[E]) -> E | None:
     except ValueError:
         allowed = ", ".join(member.value for member in values)
         raise InvalidInputError.for_field(field, f"must be one of {allowed}") from None
-
-
-def text(field: str, raw: str | None, max_length: int) -> str | None:
-    """Text of at most ``max_length`` code points without NUL; ``None`` when absent."""
-    if raw is None:
-        return None
-    if "\x00" in raw:
-        raise InvalidInputError.for_field(field, "must not contain NUL characters")
-    if len(raw) > max_length:
-        raise InvalidInputError.for_field(field, f"must be at most {max_length} characters long")
-    return raw
 
 
 def page(limit: str | None, offset: str | None) -> tuple[int, int]:

@@ -7,7 +7,8 @@ from application.use_cases.bulk import MAX_BULK_ITEMS, BulkItem, bulk_create_tas
 from application.use_cases.categories import create_category, list_categories
 from application.use_cases.tasks import list_tasks
 from domain.errors import ConflictError, InvalidInputError, ItemFailedError
-from domain.task_query import PageWindow, TaskQuery, TaskSort
+from domain.paging import PageWindow
+from domain.task_query import TaskQuery, TaskSort
 from domain.user import User
 from infrastructure.persistence.memory import InMemoryUnitOfWork
 

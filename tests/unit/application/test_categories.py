@@ -14,7 +14,7 @@ from application.use_cases.tasks import create_task, get_task
 from domain.category import CategoryChanges
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
 from domain.ids import CategoryId
-from domain.task_query import PageWindow
+from domain.paging import PageWindow
 from domain.user import User
 from infrastructure.persistence.memory import InMemoryUnitOfWork
 

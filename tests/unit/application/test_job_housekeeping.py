@@ -5,10 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from application.job_processing import JobProcessor, JobSettings
-from application.job_worker import JobWorker
+from application.jobs.processing import JobProcessor
+from application.jobs.settings import JobSettings
+from application.jobs.submission import QUEUE_FULL_RETRY_AFTER_S, submit_processing
+from application.jobs.worker import JobWorker
 from application.retry import RetryPolicy
-from application.use_cases.jobs import QUEUE_FULL_RETRY_AFTER_S, submit_processing
+from application.runner import UseCaseRunner
 from domain.errors import TooManyRequestsError
 from domain.job import Job
 from domain.user import User
@@ -27,10 +29,9 @@ def later(hours: float) -> datetime:
 def purging(store: InMemoryStore, clock_hours: float, settings: JobSettings) -> JobProcessor:
     """A processor whose clock runs ``clock_hours`` ahead."""
     return JobProcessor(
-        lambda: InMemoryUnitOfWork(store),
+        UseCaseRunner(lambda: InMemoryUnitOfWork(store), RetryPolicy(attempts=1)),
         "sweeper",
         settings,
-        RetryPolicy(attempts=1),
         clock=lambda: later(clock_hours),
     )
 

@@ -8,9 +8,11 @@ from typing import cast
 
 import pytest
 
-from application.job_processing import JobProcessor, JobSettings, LeaseLostError
-from application.job_worker import JobWorker
+from application.jobs.processing import JobProcessor, LeaseLostError
+from application.jobs.settings import JobSettings
+from application.jobs.worker import JobWorker
 from application.retry import RetryPolicy
+from application.runner import UseCaseRunner
 from domain.errors import UnavailableError
 from domain.ids import TaskId, UserId
 from domain.job import JobStatus
@@ -78,7 +80,7 @@ def losing_worker(
         return uow
 
     settings = JobSettings(batch_size=2, poll_interval_s=0.001)
-    return JobWorker(JobProcessor(factory, "w", settings, RetryPolicy(attempts=1)))
+    return JobWorker(JobProcessor(UseCaseRunner(factory, RetryPolicy(attempts=1)), "w", settings))
 
 
 async def run_job_losing_commit(

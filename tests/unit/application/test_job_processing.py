@@ -6,8 +6,10 @@ from typing import cast
 
 import pytest
 
-from application.job_processing import JobProcessor, JobSettings, LeaseLostError
+from application.jobs.processing import JobProcessor, LeaseLostError
+from application.jobs.settings import JobSettings
 from application.retry import RetryPolicy
+from application.runner import UseCaseRunner
 from domain.errors import InvalidInputError
 from domain.ids import MAX_ID, JobId, TaskId, UserId
 from domain.job import Job, JobStatus, NewJob
@@ -52,7 +54,8 @@ def processor(
             )
         return uow
 
-    return JobProcessor(factory, worker, settings or JobSettings(), RetryPolicy(attempts=1))
+    run = UseCaseRunner(factory, RetryPolicy(attempts=1))
+    return JobProcessor(run, worker, settings or JobSettings())
 
 
 async def add_tasks(store: InMemoryStore, owner: User, count: int) -> list[Task]:

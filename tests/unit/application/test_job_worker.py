@@ -6,9 +6,11 @@ from typing import cast
 
 import pytest
 
-from application.job_processing import JobProcessor, JobSettings
-from application.job_worker import JobWorker
+from application.jobs.processing import JobProcessor
+from application.jobs.settings import JobSettings
+from application.jobs.worker import JobWorker
 from application.retry import RetryPolicy
+from application.runner import UseCaseRunner
 from domain.ids import TaskId, UserId
 from domain.job import JobStatus
 from domain.repositories import TaskRepository
@@ -49,7 +51,7 @@ def slow_worker(store: InMemoryStore, grace_s: float, delay_s: float = 0.01) -> 
         return uow
 
     settings = JobSettings(batch_size=1, poll_interval_s=0.01, grace_s=grace_s)
-    return JobWorker(JobProcessor(factory, "w", settings, RetryPolicy(attempts=1)))
+    return JobWorker(JobProcessor(UseCaseRunner(factory, RetryPolicy(attempts=1)), "w", settings))
 
 
 async def processed_tasks(store: InMemoryStore, owner: User, tasks: Sequence[Task]) -> int:
@@ -129,7 +131,7 @@ async def test_a_job_that_cannot_go_on_fails_and_the_worker_serves_the_next(
         return uow
 
     settings = JobSettings(poll_interval_s=0.01)
-    worker = JobWorker(JobProcessor(factory, "w", settings, RetryPolicy(attempts=1)))
+    worker = JobWorker(JobProcessor(UseCaseRunner(factory, RetryPolicy(attempts=1)), "w", settings))
     doomed = await enqueue(store, alice, [t.id for t in await add_tasks(store, alice, 2)])
     fine = await enqueue(store, bob, [t.id for t in await add_tasks(store, bob, 2)])
     stop = asyncio.Event()

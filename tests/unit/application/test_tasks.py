@@ -18,8 +18,9 @@ from domain.errors import (
     PreconditionFailedError,
 )
 from domain.ids import TaskId
+from domain.paging import PageWindow
 from domain.task import Priority, TaskChanges
-from domain.task_query import PageWindow, TaskQuery
+from domain.task_query import TaskQuery
 from domain.user import User
 from infrastructure.persistence.memory import InMemoryUnitOfWork
 

@@ -6,14 +6,8 @@ import pytest
 
 from domain.errors import InvalidInputError
 from domain.ids import UserId
-from domain.task_query import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    MAX_QUERY_LENGTH,
-    PageWindow,
-    TaskQuery,
-    TaskSort,
-)
+from domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageWindow
+from domain.task_query import MAX_QUERY_LENGTH, TaskQuery, TaskSort
 
 
 def test_window_defaults() -> None:
@@ -69,4 +63,11 @@ def test_search_is_bounded_in_code_points() -> None:
     assert TaskQuery(owner, q="😀" * MAX_QUERY_LENGTH).q == "😀" * MAX_QUERY_LENGTH
     with pytest.raises(InvalidInputError) as raised:
         TaskQuery(owner, q="a" * (MAX_QUERY_LENGTH + 1))
+    assert [problem.field for problem in raised.value.problems] == ["q"]
+
+
+def test_search_never_holds_nul() -> None:
+    # No title holds one, and PostgreSQL refuses it in a parameter: refused before any store.
+    with pytest.raises(InvalidInputError, match="NUL") as raised:
+        TaskQuery(UserId(uuid.uuid4()), q="a\x00b")
     assert [problem.field for problem in raised.value.problems] == ["q"]

@@ -36,9 +36,34 @@ async def test_a_corrupt_hash_is_a_mismatch_not_a_crash(hasher: Argon2PasswordHa
     assert not await hasher.verify("not-a-hash", "whatever")
 
 
+class CountingArgon2:
+    """Argon2 that records the hashes it verifies against."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.verified: list[str] = []
+
+    def hash(self, password: str) -> str:
+        return str(self.real.hash(password))
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.verified.append(password_hash)
+        return bool(self.real.verify(password_hash, password))
+
+
+def _parameters(encoded: str) -> str:
+    """``$argon2id$v=19$m=...,t=...,p=...`` of an encoded hash: what its cost depends on."""
+    return encoded.rsplit("$", 2)[0]
+
+
 @pytest.mark.asyncio
 async def test_burn_spends_a_verification(hasher: Argon2PasswordHasher) -> None:
+    counting = CountingArgon2(hasher._argon2)
+    hasher._argon2 = counting  # type: ignore[assignment]
     await hasher.burn("anything at all")
+    # One real verification, against a hash of the same cost as a user's: as slow.
+    assert len(counting.verified) == 1
+    assert _parameters(counting.verified[0]) == _parameters(await hasher.hash("a user's"))
 
 
 class HeldArgon2:

@@ -3,13 +3,11 @@
 from dataclasses import replace
 from typing import Any
 
-from domain.category import Category, CategoryChanges, NewCategory, name_key
+from domain.category import NAME_TAKEN, Category, CategoryChanges, NewCategory, name_key
 from domain.ids import CategoryId, UserId
-from domain.task_query import Page, PageWindow
+from domain.paging import Page, PageWindow
 from infrastructure.persistence.memory.store import InMemoryStore, utc_now
 from infrastructure.persistence.memory.transaction import InMemoryTransaction
-
-NAME_TAKEN = "category name already taken"
 
 
 class InMemoryCategoryRepository:

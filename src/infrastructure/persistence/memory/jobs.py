@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from domain.ids import JobId, TaskId, UserId
-from domain.job import Job, JobStatus, NewJob
+from domain.job import Job, JobStatus, NewJob, claimed, first_state, handed_back
 from infrastructure.persistence.memory.store import StoredJob, utc_now
 from infrastructure.persistence.memory.transaction import InMemoryTransaction
 
@@ -34,14 +34,8 @@ class InMemoryJobRepository:
         stored = Job(
             id=store.next_job_id(),
             owner_id=job.owner_id,
-            status=JobStatus.QUEUED,
             task_ids=tuple(job.task_ids),
-            processed=0,
-            skipped=(),
-            error=None,
-            created_at=utc_now(),
-            finished_at=None,
-            attempts=0,
+            **first_state(utc_now()),
         )
         self._tx.put(store.jobs, stored.id, StoredJob(stored))
         return stored
@@ -62,16 +56,16 @@ class InMemoryJobRepository:
             return None
         served: dict[UserId, int] = {}
         for other in store.jobs.values():
-            owner, claimed = other.job.owner_id, other.claimed
-            if claimed is not None and served.get(owner, 0) < claimed:
-                served[owner] = claimed
+            owner, last_claim = other.job.owner_id, other.claimed
+            if last_claim is not None and served.get(owner, 0) < last_claim:
+                served[owner] = last_claim
 
         def fairness(candidate: StoredJob) -> tuple[int, int]:
             # Never-served owners (0) first, then the least recently served; oldest job first.
             return (served.get(candidate.job.owner_id, 0), candidate.job.id)
 
         row = min(claimable, key=fairness)
-        job = replace(row.job, status=JobStatus.RUNNING, attempts=row.job.attempts + 1)
+        job = replace(row.job, **claimed(row.job.attempts))
         lease = now + timedelta(seconds=lease_s)
         self._tx.put(store.jobs, job.id, StoredJob(job, worker, lease, store.next_claim()))
         return job
@@ -121,8 +115,7 @@ class InMemoryJobRepository:
         row = self._held(job_id, worker)
         if row is None:
             return False
-        # A hand-back is no failed attempt: it must not count towards giving up.
-        job = replace(row.job, status=JobStatus.QUEUED, attempts=max(0, row.job.attempts - 1))
+        job = replace(row.job, **handed_back(row.job.attempts))
         self._tx.put(self._tx.store.jobs, job_id, StoredJob(job, claimed=row.claimed))
         return True
 

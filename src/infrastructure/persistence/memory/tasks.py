@@ -1,13 +1,21 @@
-"""In-memory tasks: owner-scoped, every change bumps the version by one."""
+"""In-memory tasks: owner-scoped, applying the domain's rules for every change."""
 
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from domain.errors import InvalidInputError
 from domain.ids import CategoryId, TaskId, UserId
-from domain.task import NewTask, Task, TaskChanges
-from domain.task_query import Page, TaskQuery
+from domain.paging import Page
+from domain.task import (
+    NewTask,
+    Task,
+    TaskChanges,
+    first_state,
+    not_your_category,
+    processing,
+    revision,
+)
+from domain.task_query import TaskQuery
 from domain.unset import UNSET
 from infrastructure.persistence.memory.store import utc_now
 from infrastructure.persistence.memory.task_listing import matches, ordered
@@ -24,21 +32,15 @@ class InMemoryTaskRepository:
         self._tx.require_owner(task.owner_id)
         self._check_category(task.category_id)
         store = self._tx.store
-        now = utc_now()
         stored = Task(
             id=store.next_task_id(),
             owner_id=task.owner_id,
             title=task.title,
             description=task.description,
-            completed=False,
             priority=task.priority,
             due_at=task.due_at,
             category_id=task.category_id,
-            processed=False,
-            processed_at=None,
-            version=1,
-            created_at=now,
-            updated_at=now,
+            **first_state(utc_now()),
         )
         self._tx.put(store.tasks, stored.id, stored)
         return stored
@@ -67,7 +69,7 @@ class InMemoryTaskRepository:
         values: dict[str, Any] = changes.as_dict()
         if changes.category_id is not UNSET:
             self._check_category(changes.category_id)
-        updated = replace(current, **values, version=current.version + 1, updated_at=utc_now())
+        updated = replace(current, **values, **revision(current.version, utc_now()))
         self._tx.put(self._tx.store.tasks, task_id, updated)
         return updated
 
@@ -88,7 +90,7 @@ class InMemoryTaskRepository:
             if t.owner_id == owner_id and t.category_id == category_id
         ]
         for task in attached:
-            detached = replace(task, category_id=None, version=task.version + 1, updated_at=now)
+            detached = replace(task, category_id=None, **revision(task.version, now))
             self._tx.put(store.tasks, task.id, detached)
         return len(attached)
 
@@ -101,9 +103,7 @@ class InMemoryTaskRepository:
             task = store.tasks.get(task_id)
             if task is None or task.owner_id != owner_id:
                 continue
-            updated = replace(
-                task, processed=True, processed_at=now, version=task.version + 1, updated_at=now
-            )
+            updated = replace(task, **processing(now), **revision(task.version, now))
             self._tx.put(store.tasks, task_id, updated)
             marked.add(task_id)
         return marked
@@ -120,4 +120,4 @@ class InMemoryTaskRepository:
         # The schema's foreign key, no more: it checks existence, and the use cases check
         # ownership (a stricter store here would pass tests that fail on SQL).
         if category_id is not None and category_id not in self._tx.store.categories:
-            raise InvalidInputError.for_field("category_id", "names no category of yours")
+            raise not_your_category()

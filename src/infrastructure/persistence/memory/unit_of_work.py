@@ -74,10 +74,6 @@ class InMemoryUnitOfWork:
             raise TransactionStateError("a reading unit of work cannot commit")
         self._tx.commit()
 
-    async def rollback(self) -> None:
-        self._require_open()
-        self._tx.rollback_to(0)
-
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         return self._savepoint()
 

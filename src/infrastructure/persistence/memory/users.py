@@ -3,11 +3,9 @@
 from uuid import uuid4
 
 from domain.ids import UserId
-from domain.user import NewUser, User
+from domain.user import EMAIL_TAKEN, NewUser, User
 from infrastructure.persistence.memory.store import utc_now
 from infrastructure.persistence.memory.transaction import InMemoryTransaction
-
-EMAIL_TAKEN = "e-mail already registered"
 
 
 class InMemoryUserRepository:

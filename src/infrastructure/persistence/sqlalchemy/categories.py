@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.category import Category, CategoryChanges, NewCategory, name_key
 from domain.ids import CategoryId, UserId
-from domain.task_query import Page, PageWindow
+from domain.paging import Page, PageWindow
 from domain.unset import UNSET
 from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.mapping import to_category

@@ -3,19 +3,21 @@
 import re
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Final
 
 from sqlalchemy import exc as sa_exc
 
+from domain.category import NAME_TAKEN
 from domain.errors import (
     AuthenticationError,
     ConflictError,
     DomainError,
-    InvalidInputError,
     TransientError,
     UnavailableError,
 )
-from domain.user import NO_SUCH_USER
+from domain.task import not_your_category
+from domain.user import EMAIL_TAKEN, NO_SUCH_USER
 from infrastructure.persistence.sqlalchemy.records import (
     CATEGORIES_NAME_UNIQUE,
     TASKS_CATEGORY_FK,
@@ -24,13 +26,13 @@ from infrastructure.persistence.sqlalchemy.records import (
 )
 
 _UNIQUE_MESSAGES = {
-    USERS_EMAIL_UNIQUE: "e-mail already registered",
-    CATEGORIES_NAME_UNIQUE: "category name already taken",
+    USERS_EMAIL_UNIQUE: EMAIL_TAKEN,
+    CATEGORIES_NAME_UNIQUE: NAME_TAKEN,
 }
 # SQLite names an expression index by its name, a column index by its columns.
 _SQLITE_UNIQUE_MESSAGES = {
     **_UNIQUE_MESSAGES,
-    "categories.user_id, categories.name_key": _UNIQUE_MESSAGES[CATEGORIES_NAME_UNIQUE],
+    "categories.user_id, categories.name_key": NAME_TAKEN,
 }
 _UNIQUE_VIOLATION = "23505"
 _FOREIGN_KEY_VIOLATION = "23503"
@@ -122,7 +124,7 @@ def _sqlite_foreign_key(error: BaseException) -> DomainError:
             values = dict(zip(columns, params, strict=True))
         if insert["table"] != "tasks" or values.get("category_id", _UNKNOWN) is None:
             return AuthenticationError(NO_SUCH_USER)
-    return InvalidInputError.for_field("category_id", "names no category of yours")
+    return not_your_category()
 
 
 def _from_sqlite(error: sqlite3.Error, original: BaseException) -> DomainError | None:
@@ -157,7 +159,7 @@ def translate_error(error: BaseException) -> DomainError | None:
     if state == _FOREIGN_KEY_VIOLATION:
         constraint = _constraint(error)
         if constraint == TASKS_CATEGORY_FK:
-            return InvalidInputError.for_field("category_id", "names no category of yours")
+            return not_your_category()
         if constraint in USER_FOREIGN_KEYS:
             # The authenticator checks first; this holds when its memory is stale.
             return AuthenticationError(NO_SUCH_USER)
@@ -175,3 +177,18 @@ def translate_error(error: BaseException) -> DomainError | None:
     if lost is not None:
         return TransientError(_UNAVAILABLE, code=lost)
     return None
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """The one door out of the database: an error leaving the block leaves as the domain
+    error it stands for (``translate_error``), at the call that caused it; any other
+    error passes unchanged.
+    """
+    try:
+        yield
+    except Exception as error:
+        translated = translate_error(error)
+        if translated is None:
+            raise
+        raise translated from error

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Executable, Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrastructure.persistence.sqlalchemy.errors import translate_error
+from infrastructure.persistence.sqlalchemy.errors import domain_errors
 
 
 async def execute(
@@ -15,10 +15,5 @@ async def execute(
     """``session.execute``; a unique, foreign-key or connection failure leaves as the
     domain error it stands for, at the call that caused it.
     """
-    try:
+    with domain_errors():
         return await session.execute(statement, parameters)
-    except Exception as error:
-        translated = translate_error(error)
-        if translated is None:
-            raise
-        raise translated from error

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ids import JobId, TaskId, UserId
-from domain.job import Job, JobStatus, NewJob
+from domain.job import Job, JobStatus, NewJob, claimed, first_state, handed_back
 from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.mapping import to_job
 from infrastructure.persistence.sqlalchemy.records import jobs, users
@@ -104,12 +104,8 @@ class SqlAlchemyJobRepository:
             insert(jobs)
             .values(
                 user_id=job.owner_id,
-                status=JobStatus.QUEUED.value,
                 task_ids=list(job.task_ids),
-                processed=0,
-                skipped=[],
-                attempts=0,
-                created_at=now,
+                **first_state(now),
                 updated_at=now,
             )
             .returning(*jobs.c)
@@ -149,11 +145,10 @@ class SqlAlchemyJobRepository:
             # claimed and committed by another worker since the subquery's snapshot.
             .where(jobs.c.id == chosen.scalar_subquery(), _claimable(now))
             .values(
-                status=JobStatus.RUNNING.value,
+                **claimed(jobs.c.attempts),
                 worker=worker,
                 lease_expires_at=now + timedelta(seconds=lease_s),
                 claimed_at=now,
-                attempts=jobs.c.attempts + 1,
                 updated_at=now,
             )
             .returning(*jobs.c)
@@ -216,11 +211,9 @@ class SqlAlchemyJobRepository:
             update(jobs)
             .where(*_held_by(job_id, worker))
             .values(
-                status=JobStatus.QUEUED.value,
+                **handed_back(jobs.c.attempts),
                 worker=None,
                 lease_expires_at=None,
-                # A hand-back is no failed attempt: it must not count towards giving up.
-                attempts=jobs.c.attempts - 1,
                 updated_at=datetime.now(UTC),
             )
             .returning(jobs.c.id)

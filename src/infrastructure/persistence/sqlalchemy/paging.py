@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.task_query import Page, PageWindow
+from domain.paging import Page, PageWindow
 from infrastructure.persistence.sqlalchemy.execution import execute
 
 T = TypeVar("T")

@@ -45,8 +45,8 @@ def _order(sort: TaskSort) -> list[ColumnElement[Any]]:
     return [*keys, column.asc(), tasks.c.id.asc()]
 
 
-def task_listing(query: TaskQuery, *, dialect: str) -> Select[Any] | None:
-    """The ordered, unpaged statement; ``None`` when nothing can match."""
+def task_listing(query: TaskQuery, *, dialect: str) -> Select[Any]:
+    """The ordered, unpaged statement."""
     conditions: list[ColumnElement[bool]] = [tasks.c.user_id == query.owner_id]
     if query.completed is not None:
         conditions.append(tasks.c.completed == query.completed)
@@ -55,8 +55,6 @@ def task_listing(query: TaskQuery, *, dialect: str) -> Select[Any] | None:
     if query.priority is not None:
         conditions.append(tasks.c.priority == query.priority.value)
     if query.q:
-        if "\x00" in query.q:
-            return None  # no title holds NUL, and PostgreSQL refuses it in a parameter
         pattern = contains_pattern(fold_case(query.q))
         conditions.append(_folded_title(dialect).like(pattern, escape=_LIKE_ESCAPE))
     return select(tasks).where(*conditions).order_by(*_order(query.sort))

@@ -7,8 +7,9 @@ from sqlalchemy import ColumnElement, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ids import CategoryId, TaskId, UserId
-from domain.task import NewTask, Task, TaskChanges
-from domain.task_query import Page, TaskQuery
+from domain.paging import Page
+from domain.task import NewTask, Task, TaskChanges, first_state, processing, revision
+from domain.task_query import TaskQuery
 from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.mapping import to_task
 from infrastructure.persistence.sqlalchemy.paging import fetch_page
@@ -38,22 +39,16 @@ class SqlAlchemyTaskRepository:
         self._session = session
 
     async def add(self, task: NewTask) -> Task:
-        now = datetime.now(UTC)
         statement = (
             insert(tasks)
             .values(
                 user_id=task.owner_id,
                 title=task.title,
                 description=task.description,
-                completed=False,
                 priority=task.priority.value,
                 due_at=task.due_at,
                 category_id=task.category_id,
-                processed=False,
-                processed_at=None,
-                version=1,
-                created_at=now,
-                updated_at=now,
+                **first_state(datetime.now(UTC)),
             )
             .returning(*tasks.c)
         )
@@ -67,8 +62,6 @@ class SqlAlchemyTaskRepository:
     async def list(self, query: TaskQuery) -> Page[Task]:
         dialect = self._session.get_bind().dialect.name
         statement = task_listing(query, dialect=dialect)
-        if statement is None:
-            return Page(items=[], total=0, limit=query.window.limit, offset=query.window.offset)
         return await fetch_page(self._session, statement, query.window, to_task)
 
     async def update(
@@ -86,7 +79,7 @@ class SqlAlchemyTaskRepository:
         statement = (
             update(tasks)
             .where(*_target(owner_id, task_id, expected_version))
-            .values(**values, version=tasks.c.version + 1, updated_at=datetime.now(UTC))
+            .values(**values, **revision(tasks.c.version, datetime.now(UTC)))
             .returning(*tasks.c)
         )
         row = (await execute(self._session, statement)).mappings().one_or_none()
@@ -104,7 +97,7 @@ class SqlAlchemyTaskRepository:
         statement = (
             update(tasks)
             .where(tasks.c.user_id == owner_id, tasks.c.category_id == category_id)
-            .values(category_id=None, version=tasks.c.version + 1, updated_at=datetime.now(UTC))
+            .values(category_id=None, **revision(tasks.c.version, datetime.now(UTC)))
             .returning(tasks.c.id)
         )
         return len((await execute(self._session, statement)).all())
@@ -116,12 +109,7 @@ class SqlAlchemyTaskRepository:
         statement = (
             update(tasks)
             .where(tasks.c.user_id == owner_id, tasks.c.id.in_(list(task_ids)))
-            .values(
-                processed=True,
-                processed_at=now,
-                version=tasks.c.version + 1,
-                updated_at=now,
-            )
+            .values(**processing(now), **revision(tasks.c.version, now))
             .returning(tasks.c.id)
         )
         return {TaskId(i) for i in (await execute(self._session, statement)).scalars()}

@@ -16,7 +16,7 @@ from domain.repositories import (
     UserRepository,
 )
 from infrastructure.persistence.sqlalchemy.categories import SqlAlchemyCategoryRepository
-from infrastructure.persistence.sqlalchemy.errors import translate_error
+from infrastructure.persistence.sqlalchemy.errors import domain_errors
 from infrastructure.persistence.sqlalchemy.jobs import SqlAlchemyJobRepository
 from infrastructure.persistence.sqlalchemy.tasks import SqlAlchemyTaskRepository
 from infrastructure.persistence.sqlalchemy.users import SqlAlchemyUserRepository
@@ -35,13 +35,6 @@ class _OutsideBlock:
 
     def __getattr__(self, name: str) -> NoReturn:
         raise RuntimeError("repositories are only usable inside `async with uow:`")
-
-
-def _raise_translated(error: BaseException) -> NoReturn:
-    translated = translate_error(error)
-    if translated is not None:
-        raise translated from error
-    raise error
 
 
 class SqlAlchemyUnitOfWork:
@@ -110,10 +103,6 @@ class SqlAlchemyUnitOfWork:
             logger.warning("rollback failed; discarding the connection", exc_info=True)
         finally:
             await _close(session)
-        if isinstance(exc, Exception):
-            translated = translate_error(exc)
-            if translated is not None:
-                raise translated from exc
 
     def reading(self) -> Self:
         if self._session is not None:
@@ -125,45 +114,29 @@ class SqlAlchemyUnitOfWork:
         if self._reading:
             raise RuntimeError("a reading unit of work cannot commit")
         try:
-            await self._current().commit()
-        except Exception as error:
-            translated = translate_error(error)
-            if isinstance(translated, TransientError) and translated.code not in _ABORTED:
-                # The connection went during COMMIT: the write may or may not be stored,
-                # so replaying the unit of work could apply it twice. Answer 503 instead.
-                logger.warning("commit outcome unknown (%s)", translated.code)
-                raise UnavailableError(COMMIT_OUTCOME_UNKNOWN) from error
-            _raise_translated(error)
-
-    async def rollback(self) -> None:
-        try:
-            await self._current().rollback()
-        except Exception as error:
-            _raise_translated(error)
+            with domain_errors():
+                await self._current().commit()
+        except TransientError as error:
+            if error.code in _ABORTED:
+                raise
+            # The connection went during COMMIT: the write may or may not be stored,
+            # so replaying the unit of work could apply it twice. Answer 503 instead.
+            logger.warning("commit outcome unknown (%s)", error.code)
+            raise UnavailableError(COMMIT_OUTCOME_UNKNOWN) from error.__cause__
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
         """A SAVEPOINT: an exception inside rolls back to it and propagates (translated)."""
         session = self._current()
-        try:
+        with domain_errors():
             nested = await session.begin_nested()
-        except Exception as error:
-            _raise_translated(error)
-        try:
-            yield
-        except BaseException as error:
             try:
+                yield
+            except BaseException:
                 if nested.is_active:
                     await nested.rollback()
-            except Exception as rollback_error:
-                _raise_translated(rollback_error)
-            if isinstance(error, Exception):
-                _raise_translated(error)
-            raise
-        try:
+                raise
             await nested.commit()
-        except Exception as error:
-            _raise_translated(error)
 
 
 async def _close(session: AsyncSession) -> None:

@@ -4,7 +4,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import RawBody
 
 from application.use_cases import categories
-from domain.task_query import PageWindow
+from domain.paging import PageWindow
 from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.markers import CallerDep

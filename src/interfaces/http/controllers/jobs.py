@@ -3,7 +3,7 @@
 from litestar import Controller, Response, get, post
 from litestar.params import RawBody
 
-from application.use_cases import jobs
+from application.jobs import submission as jobs
 from interfaces.http import errors, paths
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.markers import CallerDep, JobSettingsDep

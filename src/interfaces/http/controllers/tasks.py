@@ -8,8 +8,9 @@ from litestar.params import HeaderParameter, RawBody
 
 from application.use_cases import tasks
 from domain.ids import CategoryId, is_storable_id
+from domain.paging import PageWindow
 from domain.task import Priority, Task
-from domain.task_query import MAX_QUERY_LENGTH, PageWindow, TaskQuery, TaskSort
+from domain.task_query import TaskQuery, TaskSort
 from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.etags import etag, expected_version
@@ -93,7 +94,8 @@ class TaskController(Controller):
             me.id,
             completed=queries.boolean("completed", completed),
             priority=queries.choice("priority", priority, Priority),
-            q=queries.text("q", q, MAX_QUERY_LENGTH),
+            # Its bound and the NUL rule are the domain's (TaskQuery).
+            q=q,
             sort=queries.choice("sort", sort, TaskSort) or TaskSort.CREATED_AT_DESC,
             window=window,
         )

@@ -7,7 +7,7 @@ import msgspec
 
 from application.dto import CreateCategoryCommand
 from domain.category import COLOR_PATTERN, Category, CategoryChanges
-from domain.task_query import Page
+from domain.paging import Page
 from interfaces.http.schemas.common import StrictRequest, given, text
 
 Name = Annotated[str, text(1, 64)]

@@ -7,8 +7,8 @@ import msgspec
 
 from application.dto import CreateTaskCommand
 from domain.ids import CategoryId
+from domain.paging import Page
 from domain.task import Priority, Task, TaskChanges
-from domain.task_query import Page
 from domain.unset import Unset
 from interfaces.http.schemas.categories import CategoryCreateRequest
 from interfaces.http.schemas.common import (

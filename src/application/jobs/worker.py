@@ -9,7 +9,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from application.job_processing import JobProcessor, LeaseLostError
+from application.jobs.processing import JobProcessor, LeaseLostError
 from domain.errors import UnavailableError
 from domain.job import Job
 

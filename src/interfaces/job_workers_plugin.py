@@ -14,15 +14,17 @@ from litestar import Litestar
 from litestar.config.app import AppConfig
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 
-from application.job_processing import JobProcessor, JobSettings
-from application.job_worker import JobWorker
+from application.jobs.processing import JobProcessor
+from application.jobs.settings import JobSettings
+from application.jobs.worker import JobWorker
 from application.retry import RetryPolicy
+from application.runner import UseCaseRunner
 from domain.unit_of_work import UnitOfWork
 
 logger = logging.getLogger("tasklane.jobs")
 
 
-class JobWorkers(InitPluginProtocol, CLIPluginProtocol):
+class JobWorkersPlugin(InitPluginProtocol, CLIPluginProtocol):
     """Starts ``settings.workers`` workers with the app and stops them gracefully before the
     database goes; adds ``litestar jobs worker`` to run workers without the web app.
     """
@@ -35,9 +37,8 @@ class JobWorkers(InitPluginProtocol, CLIPluginProtocol):
         close: Callable[[], Awaitable[None]] | None = None,
         check_reachable: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        self._uow_factory = uow_factory
+        self._run = UseCaseRunner(uow_factory, retry)
         self._settings = settings
-        self._retry = retry
         self._close = close
         self._check_reachable = check_reachable
 
@@ -105,5 +106,5 @@ class JobWorkers(InitPluginProtocol, CLIPluginProtocol):
 
     def _worker(self) -> JobWorker:
         name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        processor = JobProcessor(self._uow_factory, name, self._settings, self._retry)
+        processor = JobProcessor(self._run, name, self._settings)
         return JobWorker(processor)

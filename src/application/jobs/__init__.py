@@ -1,0 +1,1 @@
+"""Background jobs: submitting them, working one, and the loop a worker runs."""
