@@ -8,16 +8,27 @@ import msgspec
 
 from application.dto import LogInCommand, RegisterCommand
 from application.ports import AccessToken
-from domain.user import EMAIL_PATTERN, User
+from domain.user import (
+    DISPLAY_NAME_MAX_LENGTH,
+    DISPLAY_NAME_MIN_LENGTH,
+    EMAIL_MAX_LENGTH,
+    EMAIL_MIN_LENGTH,
+    EMAIL_PATTERN,
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+    User,
+)
 from interfaces.http.schemas.common import StrictRequest, text
 
 
 class RegisterRequest(StrictRequest):
     """Sign-up credentials."""
 
-    email: Annotated[str, text(3, 254, EMAIL_PATTERN)]
-    password: Annotated[str, text(8, 128)]
-    display_name: Annotated[str, text(1, 100)] | None = None
+    email: Annotated[str, text(EMAIL_MIN_LENGTH, EMAIL_MAX_LENGTH, EMAIL_PATTERN)]
+    password: Annotated[str, text(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)]
+    display_name: Annotated[str, text(DISPLAY_NAME_MIN_LENGTH, DISPLAY_NAME_MAX_LENGTH)] | None = (
+        None
+    )
 
     def to_command(self, client_address: str) -> RegisterCommand:
         return RegisterCommand(self.email, self.password, self.display_name, client_address)

@@ -6,11 +6,17 @@ from typing import Annotated
 import msgspec
 
 from application.dto import CreateCategoryCommand
-from domain.category import COLOR_PATTERN, Category, CategoryChanges
+from domain.category import (
+    COLOR_PATTERN,
+    NAME_MAX_LENGTH,
+    NAME_MIN_LENGTH,
+    Category,
+    CategoryChanges,
+)
 from domain.paging import Page
 from interfaces.http.schemas.common import StrictRequest, given, text
 
-Name = Annotated[str, text(1, 64)]
+Name = Annotated[str, text(NAME_MIN_LENGTH, NAME_MAX_LENGTH)]
 # Documented only: the domain refuses other forms with its own message.
 Color = Annotated[str, msgspec.Meta(extra_json_schema={"pattern": COLOR_PATTERN})]
 

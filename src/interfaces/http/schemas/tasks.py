@@ -6,9 +6,18 @@ from typing import Annotated, Any, ClassVar, cast
 import msgspec
 
 from application.dto import CreateTaskCommand
+from application.use_cases.bulk import MAX_BULK_ITEMS
 from domain.ids import CategoryId
 from domain.paging import Page
-from domain.task import Priority, Task, TaskChanges
+from domain.task import (
+    DESCRIPTION_MAX_LENGTH,
+    DESCRIPTION_MIN_LENGTH,
+    TITLE_MAX_LENGTH,
+    TITLE_MIN_LENGTH,
+    Priority,
+    Task,
+    TaskChanges,
+)
 from domain.unset import Unset
 from interfaces.http.schemas.categories import CategoryCreateRequest
 from interfaces.http.schemas.common import (
@@ -20,8 +29,8 @@ from interfaces.http.schemas.common import (
     text,
 )
 
-Title = Annotated[str, text(1, 200)]
-Description = Annotated[str, text(0, 10_000)]
+Title = Annotated[str, text(TITLE_MIN_LENGTH, TITLE_MAX_LENGTH)]
+Description = Annotated[str, text(DESCRIPTION_MIN_LENGTH, DESCRIPTION_MAX_LENGTH)]
 
 
 class TaskCreateRequest(StrictRequest):
@@ -83,7 +92,7 @@ class BulkCreateRequest(StrictRequest):
                 msgspec.Raw, msgspec.Meta(extra_json_schema=component_ref("TaskCreateRequest"))
             ]
         ],
-        msgspec.Meta(min_length=1, max_length=1000),
+        msgspec.Meta(min_length=1, max_length=MAX_BULK_ITEMS),
     ]
 
 
