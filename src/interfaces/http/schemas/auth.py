@@ -16,9 +16,8 @@ from domain.user import (
     EMAIL_PATTERN,
     PASSWORD_MAX_LENGTH,
     PASSWORD_MIN_LENGTH,
-    User,
 )
-from interfaces.http.schemas.common import StrictRequest, text
+from interfaces.http.schemas.common import AttributesResponse, StrictRequest, text
 
 
 class RegisterRequest(StrictRequest):
@@ -44,17 +43,13 @@ class LoginRequest(StrictRequest):
         return LogInCommand(self.email, self.password, client_address)
 
 
-class UserResponse(msgspec.Struct):
+class UserResponse(AttributesResponse):
     """A user, never with its password hash."""
 
     id: UUID
     email: str
     display_name: str | None
     created_at: datetime
-
-    @classmethod
-    def of(cls, user: User) -> "UserResponse":
-        return cls(user.id, user.email, user.display_name, user.created_at)
 
 
 class TokenResponse(msgspec.Struct):
@@ -66,4 +61,4 @@ class TokenResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, token: AccessToken) -> "TokenResponse":
-        return cls(token.token, token.expires_in)
+        return cls(access_token=token.token, expires_in=token.expires_in)

@@ -10,11 +10,9 @@ from domain.category import (
     COLOR_PATTERN,
     NAME_MAX_LENGTH,
     NAME_MIN_LENGTH,
-    Category,
     CategoryChanges,
 )
-from domain.paging import Page
-from interfaces.http.schemas.common import StrictRequest, given, text
+from interfaces.http.schemas.common import AttributesResponse, StrictRequest, given, text
 
 Name = Annotated[str, text(NAME_MIN_LENGTH, NAME_MAX_LENGTH)]
 # Documented only: the domain refuses other forms with its own message.
@@ -44,7 +42,7 @@ class CategoryUpdateRequest(StrictRequest):
         )
 
 
-class CategoryResponse(msgspec.Struct):
+class CategoryResponse(AttributesResponse):
     """A category."""
 
     id: int
@@ -53,22 +51,11 @@ class CategoryResponse(msgspec.Struct):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def of(cls, category: Category) -> "CategoryResponse":
-        return cls(
-            category.id, category.name, category.color, category.created_at, category.updated_at
-        )
 
-
-class CategoryPageResponse(msgspec.Struct):
+class CategoryPageResponse(AttributesResponse):
     """One page of categories."""
 
     items: list[CategoryResponse]
     total: int
     limit: int
     offset: int
-
-    @classmethod
-    def of(cls, page: Page[Category]) -> "CategoryPageResponse":
-        items = [CategoryResponse.of(category) for category in page.items]
-        return cls(items, page.total, page.limit, page.offset)

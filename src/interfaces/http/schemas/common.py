@@ -1,7 +1,7 @@
 """Building blocks shared by the wire schemas."""
 
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Self, TypeVar
 
 import msgspec
 
@@ -35,6 +35,15 @@ def component_ref(name: str) -> dict[str, str]:
 
 class StrictRequest(msgspec.Struct, forbid_unknown_fields=True):
     """A request body: unknown (and server-managed) fields are refused."""
+
+
+class AttributesResponse(msgspec.Struct):
+    """A response body read off an object: each field from the attribute of its name."""
+
+    @classmethod
+    def of(cls, value: object) -> Self:
+        """``value`` as this body; nested bodies are read the same way."""
+        return msgspec.convert(value, cls, from_attributes=True)
 
 
 def given(value: T | msgspec.UnsetType) -> T | Unset:

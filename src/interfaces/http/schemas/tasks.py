@@ -114,19 +114,20 @@ class TaskResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, task: Task) -> "TaskResponse":
+        # By hand, not AttributesResponse: on the hot path msgspec.convert costs twice as much.
         return cls(
-            task.id,
-            task.title,
-            task.description,
-            task.completed,
-            task.priority,
-            task.due_at,
-            task.category_id,
-            task.processed,
-            task.processed_at,
-            task.version,
-            task.created_at,
-            task.updated_at,
+            id=task.id,
+            title=task.title,
+            description=task.description,
+            completed=task.completed,
+            priority=task.priority,
+            due_at=task.due_at,
+            category_id=task.category_id,
+            processed=task.processed,
+            processed_at=task.processed_at,
+            version=task.version,
+            created_at=task.created_at,
+            updated_at=task.updated_at,
         )
 
 
@@ -141,7 +142,10 @@ class TaskPageResponse(msgspec.Struct):
     @classmethod
     def of(cls, page: Page[Task]) -> "TaskPageResponse":
         return cls(
-            [TaskResponse.of(task) for task in page.items], page.total, page.limit, page.offset
+            items=list(map(TaskResponse.of, page.items)),
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
         )
 
 
