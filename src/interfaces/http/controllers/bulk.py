@@ -3,6 +3,7 @@
 from litestar import Controller, post
 from litestar.params import RawBody
 
+from application.dto import CreateTaskCommand
 from application.use_cases.bulk import BulkItem, bulk_create_tasks
 from domain.errors import InvalidInputError
 from interfaces.http import errors, queries
@@ -29,7 +30,7 @@ def decode_items(body: bytes) -> list[BulkItem]:
     items: list[BulkItem] = []
     for raw in _envelope.decode(body).items:
         try:
-            items.append(_item.decode(raw, root="").to_command())
+            items.append(_item.decode(raw, root="").to(CreateTaskCommand))
         except InvalidInputError as error:
             items.append(error)
     return items

@@ -6,6 +6,7 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import HeaderParameter, RawBody
 
+from application.dto import CreateTaskCommand
 from application.use_cases import tasks
 from domain.ids import CategoryId, is_storable_id
 from domain.paging import PageWindow
@@ -70,7 +71,8 @@ class TaskController(Controller):
     )
     async def create_task(self, body: RawBody, me: CallerDep) -> Response[TaskResponse]:
         """Create a task (and its inline ``category`` in the same transaction)."""
-        task = await me.run(tasks.create_task, me.id, _create.decode(body).to_command())
+        command = _create.decode(body).to(CreateTaskCommand)
+        task = await me.run(tasks.create_task, me.id, command)
         response = _tagged(task, 201)
         response.headers["Location"] = f"/tasks/{task.id}"
         return response

@@ -6,7 +6,6 @@ from uuid import UUID
 
 import msgspec
 
-from application.dto import LogInCommand, RegisterCommand
 from application.ports import AccessToken
 from domain.user import (
     DISPLAY_NAME_MAX_LENGTH,
@@ -29,18 +28,12 @@ class RegisterRequest(StrictRequest):
         None
     )
 
-    def to_command(self, client_address: str) -> RegisterCommand:
-        return RegisterCommand(self.email, self.password, self.display_name, client_address)
-
 
 class LoginRequest(StrictRequest):
     """Credentials to exchange for a token (any mismatch is 401, never 400)."""
 
     email: str
     password: str
-
-    def to_command(self, client_address: str) -> LogInCommand:
-        return LogInCommand(self.email, self.password, client_address)
 
 
 class UserResponse(AttributesResponse):

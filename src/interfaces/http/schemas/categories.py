@@ -5,7 +5,6 @@ from typing import Annotated
 
 import msgspec
 
-from application.dto import CreateCategoryCommand
 from domain.category import (
     COLOR_PATTERN,
     NAME_MAX_LENGTH,
@@ -24,9 +23,6 @@ class CategoryCreateRequest(StrictRequest):
 
     name: Name
     color: Color | None = None
-
-    def to_command(self) -> CreateCategoryCommand:
-        return CreateCategoryCommand(self.name, self.color)
 
 
 class CategoryUpdateRequest(StrictRequest):

@@ -5,7 +5,6 @@ from typing import Annotated, Any, ClassVar, cast
 
 import msgspec
 
-from application.dto import CreateTaskCommand
 from application.use_cases.bulk import MAX_BULK_ITEMS
 from domain.ids import CategoryId
 from domain.paging import Page
@@ -51,13 +50,6 @@ class TaskCreateRequest(StrictRequest):
     due_at: AwareDatetime | None = None
     category_id: Int64 | None = None
     category: CategoryCreateRequest | None = None
-
-    def to_command(self) -> CreateTaskCommand:
-        category_id = None if self.category_id is None else CategoryId(self.category_id)
-        category = None if self.category is None else self.category.to_command()
-        return CreateTaskCommand(
-            self.title, self.description, self.priority, self.due_at, category_id, category
-        )
 
 
 class TaskUpdateRequest(StrictRequest):
