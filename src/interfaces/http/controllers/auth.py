@@ -10,7 +10,7 @@ from application.dto import UNKNOWN_CLIENT, LogInCommand, RegisterCommand
 from application.use_cases import auth
 from interfaces.http import errors
 from interfaces.http.bodies import StrictDecoder
-from interfaces.http.markers import (
+from interfaces.http.dependencies import (
     AttemptLimiterDep,
     CallerDep,
     PasswordHasherDep,

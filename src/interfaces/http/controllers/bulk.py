@@ -8,8 +8,8 @@ from application.use_cases.bulk import BulkItem, bulk_create_tasks
 from domain.errors import InvalidInputError
 from interfaces.http import errors, queries
 from interfaces.http.bodies import StrictDecoder
+from interfaces.http.dependencies import CallerDep
 from interfaces.http.errors import status_of
-from interfaces.http.markers import CallerDep
 from interfaces.http.openapi import AUTHENTICATED, BEARER, documented
 from interfaces.http.schemas.tasks import (
     BulkCreateRequest,

@@ -8,7 +8,7 @@ from application.use_cases import categories
 from domain.paging import PageWindow
 from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
-from interfaces.http.markers import CallerDep
+from interfaces.http.dependencies import CallerDep
 from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
 from interfaces.http.queries import Limit, Offset
 from interfaces.http.schemas.categories import (

@@ -14,8 +14,8 @@ from domain.task import Priority, Task
 from domain.task_query import TaskQuery, TaskSort
 from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
+from interfaces.http.dependencies import CallerDep
 from interfaces.http.etags import etag, expected_version
-from interfaces.http.markers import CallerDep
 from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
 from interfaces.http.queries import (
     CategoryFilter,
