@@ -69,7 +69,13 @@ class BulkController(Controller):
             atomic=bool(queries.boolean("atomic", atomic)),
         )
         errors = [
-            BulkItemError(failure.index, status_of(failure.cause), failure.cause.detail)
+            BulkItemError(
+                index=failure.index,
+                status=status_of(failure.cause),
+                detail=failure.cause.detail,
+            )
             for failure in outcome.errors
         ]
-        return BulkCreateResponse([TaskResponse.of(task) for task in outcome.created], errors)
+        return BulkCreateResponse(
+            created=list(map(TaskResponse.of, outcome.created)), errors=errors
+        )

@@ -104,7 +104,7 @@ class TaskController(Controller):
         if category is not None:
             if not is_storable_id(category):
                 # No category can have this id: the filter matches nothing.
-                return TaskPageResponse([], 0, window.limit, window.offset)
+                return TaskPageResponse(items=[], total=0, limit=window.limit, offset=window.offset)
             query = replace(query, category_id=CategoryId(category))
         return TaskPageResponse.of(await me.run(tasks.list_tasks, query))
 
