@@ -29,7 +29,7 @@ from infrastructure.persistence.sqlalchemy import (
     SqlAlchemyUnitOfWork,
     build_engine,
     build_session_factory,
-    run_migrations,
+    upgrade_schema,
 )
 from infrastructure.settings import DatabaseSettings
 
@@ -121,7 +121,7 @@ def main() -> None:
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     url = urlunsplit(urlsplit(SERVER)._replace(path=f"/{name}"))
     try:
-        run_migrations(DatabaseSettings(url=url))
+        upgrade_schema(DatabaseSettings(url=url))
         asyncio.run(_measure(url))
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -56,10 +56,10 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def migrated_postgres_url(postgres_url: str) -> str:
     """The per-run database with the schema migrated to head."""
-    from infrastructure.persistence.sqlalchemy import run_migrations
+    from infrastructure.persistence.sqlalchemy import upgrade_schema
     from infrastructure.settings import DatabaseSettings
 
-    run_migrations(DatabaseSettings(url=postgres_url))
+    upgrade_schema(DatabaseSettings(url=postgres_url))
     return postgres_url
 
 

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.ids import CategoryId
-from domain.task import Priority
+from domain.category import NewCategory
+from domain.ids import CategoryId, UserId
+from domain.task import NewTask, Priority
 
 # The network address of a caller the transport could not name; all such share limits.
 UNKNOWN_CLIENT = "unknown"
@@ -36,6 +37,10 @@ class CreateCategoryCommand:
     name: str
     color: str | None = None
 
+    def draft(self, owner_id: UserId) -> NewCategory:
+        """The category to create, validated."""
+        return NewCategory(owner_id, name=self.name, color=self.color)
+
 
 @dataclass(frozen=True, slots=True)
 class CreateTaskCommand:
@@ -47,3 +52,14 @@ class CreateTaskCommand:
     due_at: datetime | None = None
     category_id: CategoryId | None = None
     category: CreateCategoryCommand | None = None
+
+    def draft(self, owner_id: UserId) -> NewTask:
+        """The task to create, validated; its inline ``category`` is not part of it."""
+        return NewTask(
+            owner_id,
+            title=self.title,
+            description=self.description,
+            priority=self.priority,
+            due_at=self.due_at,
+            category_id=self.category_id,
+        )

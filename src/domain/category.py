@@ -9,6 +9,7 @@ from domain.ids import CategoryId, UserId
 from domain.text import canonical, checked_text, fold_case
 from domain.unset import UNSET, Unset
 
+NAME_MIN_LENGTH = 1
 NAME_MAX_LENGTH = 64
 # The owner already has a category of that name (in any letter case).
 NAME_TAKEN = "category name already taken"
@@ -18,7 +19,7 @@ _COLOR = re.compile(COLOR_PATTERN)
 
 def checked_name(value: str) -> str:
     """A category name of 1..64 characters."""
-    return checked_text("name", value, min_length=1, max_length=NAME_MAX_LENGTH)
+    return checked_text("name", value, min_length=NAME_MIN_LENGTH, max_length=NAME_MAX_LENGTH)
 
 
 def normalized_color(value: str | None) -> str | None:

@@ -14,7 +14,9 @@ from domain.ids import CategoryId, TaskId, UserId
 from domain.text import checked_optional_text, checked_text
 from domain.unset import UNSET, Unset
 
+TITLE_MIN_LENGTH = 1
 TITLE_MAX_LENGTH = 200
+DESCRIPTION_MIN_LENGTH = 0
 DESCRIPTION_MAX_LENGTH = 10_000
 FIRST_VERSION = 1
 
@@ -29,13 +31,16 @@ class Priority(StrEnum):
 
 def checked_title(value: str) -> str:
     """A title of 1..200 characters."""
-    return checked_text("title", value, min_length=1, max_length=TITLE_MAX_LENGTH)
+    return checked_text("title", value, min_length=TITLE_MIN_LENGTH, max_length=TITLE_MAX_LENGTH)
 
 
 def checked_description(value: str | None) -> str | None:
     """A description of at most 10,000 characters, or ``None``."""
     return checked_optional_text(
-        "description", value, min_length=0, max_length=DESCRIPTION_MAX_LENGTH
+        "description",
+        value,
+        min_length=DESCRIPTION_MIN_LENGTH,
+        max_length=DESCRIPTION_MAX_LENGTH,
     )
 
 

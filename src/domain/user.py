@@ -10,7 +10,9 @@ from domain.text import canonical, checked_optional_text, checked_text, fold_cas
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
+DISPLAY_NAME_MIN_LENGTH = 1
 DISPLAY_NAME_MAX_LENGTH = 100
+EMAIL_MIN_LENGTH = 3
 EMAIL_MAX_LENGTH = 254
 # Another user signed up with that e-mail (in any letter case).
 EMAIL_TAKEN = "e-mail already registered"
@@ -32,7 +34,7 @@ def normalized_email(value: str) -> str:
     """
     # Checked after folding: lower-casing can lengthen a text ("İ" becomes two points).
     folded = canonical(fold_case(canonical(value)))
-    email = checked_text("email", folded, min_length=3, max_length=EMAIL_MAX_LENGTH)
+    email = checked_text("email", folded, min_length=EMAIL_MIN_LENGTH, max_length=EMAIL_MAX_LENGTH)
     if not _EMAIL.fullmatch(email):
         raise InvalidInputError.for_field("email", "must be a valid e-mail address")
     return email
@@ -48,7 +50,10 @@ def checked_password(value: str) -> str:
 def checked_display_name(value: str | None) -> str | None:
     """A display name of 1..100 characters, or ``None``."""
     return checked_optional_text(
-        "display_name", value, min_length=1, max_length=DISPLAY_NAME_MAX_LENGTH
+        "display_name",
+        value,
+        min_length=DISPLAY_NAME_MIN_LENGTH,
+        max_length=DISPLAY_NAME_MAX_LENGTH,
     )
 
 

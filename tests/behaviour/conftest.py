@@ -27,20 +27,20 @@ def _sqlite_url(path: Path) -> str:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test: migrating every time is slow."""
-    from infrastructure.persistence.sqlalchemy import run_migrations
+    from infrastructure.persistence.sqlalchemy import upgrade_schema
 
     path = tmp_path_factory.mktemp("sqlite") / "template.db"
-    run_migrations(DatabaseSettings(url=_sqlite_url(path)))
+    upgrade_schema(DatabaseSettings(url=_sqlite_url(path)))
     return path
 
 
 @pytest.fixture(scope="session")
 def migrated_postgres(postgres_url: str) -> DatabaseSettings:
     """This run's PostgreSQL database, migrated once."""
-    from infrastructure.persistence.sqlalchemy import run_migrations
+    from infrastructure.persistence.sqlalchemy import upgrade_schema
 
     settings = DatabaseSettings(url=postgres_url)
-    run_migrations(settings)
+    upgrade_schema(settings)
     return settings
 
 

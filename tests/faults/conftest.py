@@ -170,7 +170,7 @@ def cluster() -> Iterator[Cluster]:
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
         pytest.skip(reason)
-    from infrastructure.persistence.sqlalchemy import run_migrations
+    from infrastructure.persistence.sqlalchemy import upgrade_schema
 
     server = PostgresCluster()
     try:
@@ -178,7 +178,7 @@ def cluster() -> Iterator[Cluster]:
         server.wait_ready()
         asyncio.run(_create_database(server.url))
         url = _with_database(server.url, DATABASE)
-        run_migrations(DatabaseSettings(url=url))
+        upgrade_schema(DatabaseSettings(url=url))
         yield Cluster(server, url)
     finally:
         server.destroy()

@@ -18,12 +18,12 @@ def settings_for(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """
     if request.param == "memory":
         return FAST
-    from infrastructure.persistence.sqlalchemy import run_migrations
+    from infrastructure.persistence.sqlalchemy import upgrade_schema
 
     if request.param == "postgres":
         # Shared with other suites: tests must use users unique per run.
         database = DatabaseSettings(url=request.getfixturevalue("postgres_url"))
     else:
         database = DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path}/t.db")
-    run_migrations(database)
+    upgrade_schema(database)
     return replace(FAST, persistence="sql", database=database)

@@ -29,10 +29,10 @@ MAX_QUERY_LENGTH = 200
 @pytest.fixture(scope="module")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test: migrating every time is slow."""
-    from infrastructure.persistence.sqlalchemy import run_migrations
+    from infrastructure.persistence.sqlalchemy import upgrade_schema
 
     path = tmp_path_factory.mktemp("edge") / "template.db"
-    run_migrations(DatabaseSettings(url=f"sqlite+aiosqlite:///{path}"))
+    upgrade_schema(DatabaseSettings(url=f"sqlite+aiosqlite:///{path}"))
     return path
 
 

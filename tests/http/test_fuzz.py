@@ -52,10 +52,10 @@ class Served:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     """The app, migrated and started, with a signed-in user owning a few tasks."""
-    from infrastructure.persistence.sqlalchemy import run_migrations
+    from infrastructure.persistence.sqlalchemy import upgrade_schema
 
     database = DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path}/fuzz.db")
-    run_migrations(database)
+    upgrade_schema(database)
     app = create_app(replace(FAST, persistence="sql", database=database))
     with asyncio.Runner() as runner:
         stack = AsyncExitStack()

@@ -27,7 +27,7 @@ from infrastructure.persistence.sqlalchemy import (
     build_engine,
     build_session_factory,
     metadata,
-    run_migrations,
+    upgrade_schema,
 )
 from infrastructure.persistence.sqlalchemy.pool import pool_status
 from infrastructure.settings import DatabaseSettings
@@ -42,8 +42,8 @@ def migrated(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseSettings
         settings = DatabaseSettings(url=f"sqlite:///{tmp_path / 'migrated.db'}")
     else:
         settings = DatabaseSettings(url=request.getfixturevalue("postgres_url"))
-    run_migrations(settings)
-    run_migrations(settings)
+    upgrade_schema(settings)
+    upgrade_schema(settings)
     return settings
 
 
@@ -80,11 +80,11 @@ async def test_migrations_build_exactly_the_records_schema(engine: AsyncEngine) 
 def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
     from alembic import command
 
-    from infrastructure.persistence.sqlalchemy.migrations import alembic_config
+    from infrastructure.persistence.sqlalchemy.schema_upgrade import alembic_config
 
     path = tmp_path / "round.db"
     settings = DatabaseSettings(url=f"sqlite:///{path}")
-    run_migrations(settings)
+    upgrade_schema(settings)
     engine = build_engine(settings, production=False)
     command.downgrade(alembic_config(engine), "base")
     asyncio.run(engine.dispose())
@@ -92,7 +92,7 @@ def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
     with _sqlite(path) as connection:
         assert inspect(connection).get_table_names() == ["alembic_versions"]
         assert connection.scalar(text("SELECT count(*) FROM alembic_versions")) == 0
-    run_migrations(settings)
+    upgrade_schema(settings)
     # And up again to exactly the records' schema, at the head revision.
     with _sqlite(path) as connection:
         assert _schema_diff(connection) == []

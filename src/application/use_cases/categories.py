@@ -1,7 +1,7 @@
 """Category use cases. Every query is scoped to the caller, so others' ids are 404."""
 
 from application.dto import CreateCategoryCommand
-from domain.category import Category, CategoryChanges, NewCategory
+from domain.category import Category, CategoryChanges
 from domain.errors import NotFoundError
 from domain.ids import CategoryId, UserId
 from domain.paging import Page, PageWindow
@@ -14,7 +14,7 @@ async def create_category(
     uow: UnitOfWork, owner_id: UserId, command: CreateCategoryCommand
 ) -> Category:
     """Create a category; ``ConflictError`` when the caller has that name in any case."""
-    draft = NewCategory(owner_id, command.name, command.color)
+    draft = command.draft(owner_id)
     async with uow:
         category = await uow.categories.add(draft)
         await uow.commit()

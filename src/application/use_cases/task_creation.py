@@ -14,20 +14,13 @@ def task_draft(owner_id: UserId, command: CreateTaskCommand) -> NewTask:
     """The validated task, before its inline category (if any) exists."""
     if command.category_id is not None and command.category is not None:
         raise InvalidInputError.for_field("category", "give category_id or category, not both")
-    return NewTask(
-        owner_id,
-        command.title,
-        command.description,
-        command.priority,
-        command.due_at,
-        command.category_id,
-    )
+    return command.draft(owner_id)
 
 
 def inline_category(owner_id: UserId, command: CreateCategoryCommand) -> NewCategory:
     """The task's inline category; its problems are named as the client nested them."""
     try:
-        return NewCategory(owner_id, command.name, command.color)
+        return command.draft(owner_id)
     except InvalidInputError as error:
         problems = tuple(FieldProblem(f"category.{p.field}", p.message) for p in error.problems)
         raise InvalidInputError(f"category.{error.detail}", problems) from error

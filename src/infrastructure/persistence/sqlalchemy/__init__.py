@@ -1,13 +1,13 @@
-"""Persistence on SQLAlchemy (async): engine, records, repositories, unit of work, migrations."""
+"""Persistence on SQLAlchemy (async): engine, records, repositories, unit of work, upgrades."""
 
 from infrastructure.persistence.sqlalchemy.categories import SqlAlchemyCategoryRepository
 from infrastructure.persistence.sqlalchemy.config import sqlalchemy_config
 from infrastructure.persistence.sqlalchemy.engine import behind_transaction_pooler, build_engine
 from infrastructure.persistence.sqlalchemy.jobs import SqlAlchemyJobRepository
-from infrastructure.persistence.sqlalchemy.migrations import run_migrations
 from infrastructure.persistence.sqlalchemy.probe import SqlAlchemyDatabaseProbe
 from infrastructure.persistence.sqlalchemy.reachability import check_reachable
 from infrastructure.persistence.sqlalchemy.records import metadata
+from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
 from infrastructure.persistence.sqlalchemy.session import (
     build_read_session_factory,
     build_session_factory,
@@ -29,6 +29,6 @@ __all__ = [
     "build_session_factory",
     "check_reachable",
     "metadata",
-    "run_migrations",
     "sqlalchemy_config",
+    "upgrade_schema",
 ]

@@ -1,15 +1,16 @@
 """Registering, logging in and reading the current user."""
 
+from dataclasses import replace
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import RawBody
 
-from application.dto import UNKNOWN_CLIENT
+from application.dto import UNKNOWN_CLIENT, LogInCommand, RegisterCommand
 from application.use_cases import auth
 from interfaces.http import errors
 from interfaces.http.bodies import StrictDecoder
-from interfaces.http.markers import (
+from interfaces.http.dependencies import (
     AttemptLimiterDep,
     CallerDep,
     PasswordHasherDep,
@@ -49,7 +50,8 @@ class AuthController(Controller):
         """Create an account; 409 when the e-mail is taken in any letter case, 429 past
         the sign-up limits.
         """
-        command = _register.decode(body).to_command(client_address(request))
+        command = _register.decode(body).to(RegisterCommand)
+        command = replace(command, client_address=client_address(request))
         user = await run(auth.register, hasher, limiter, command)
         return UserResponse.of(user)
 
@@ -74,7 +76,8 @@ class AuthController(Controller):
         """Exchange credentials for a bearer token; 401 for any mismatch, 429 past the
         log-in limits.
         """
-        command = _login.decode(body).to_command(client_address(request))
+        command = _login.decode(body).to(LogInCommand)
+        command = replace(command, client_address=client_address(request))
         token = await run(auth.log_in, hasher, tokens, limiter, command)
         return TokenResponse.of(token)
 

@@ -3,12 +3,13 @@
 from litestar import Controller, post
 from litestar.params import RawBody
 
+from application.dto import CreateTaskCommand
 from application.use_cases.bulk import BulkItem, bulk_create_tasks
 from domain.errors import InvalidInputError
 from interfaces.http import errors, queries
 from interfaces.http.bodies import StrictDecoder
+from interfaces.http.dependencies import CallerDep
 from interfaces.http.errors import status_of
-from interfaces.http.markers import CallerDep
 from interfaces.http.openapi import AUTHENTICATED, BEARER, documented
 from interfaces.http.schemas.tasks import (
     BulkCreateRequest,
@@ -29,7 +30,7 @@ def decode_items(body: bytes) -> list[BulkItem]:
     items: list[BulkItem] = []
     for raw in _envelope.decode(body).items:
         try:
-            items.append(_item.decode(raw, root="").to_command())
+            items.append(_item.decode(raw, root="").to(CreateTaskCommand))
         except InvalidInputError as error:
             items.append(error)
     return items
@@ -68,7 +69,13 @@ class BulkController(Controller):
             atomic=bool(queries.boolean("atomic", atomic)),
         )
         errors = [
-            BulkItemError(failure.index, status_of(failure.cause), failure.cause.detail)
+            BulkItemError(
+                index=failure.index,
+                status=status_of(failure.cause),
+                detail=failure.cause.detail,
+            )
             for failure in outcome.errors
         ]
-        return BulkCreateResponse([TaskResponse.of(task) for task in outcome.created], errors)
+        return BulkCreateResponse(
+            created=list(map(TaskResponse.of, outcome.created)), errors=errors
+        )

@@ -3,11 +3,12 @@
 from litestar import Controller, delete, get, patch, post
 from litestar.params import RawBody
 
+from application.dto import CreateCategoryCommand
 from application.use_cases import categories
 from domain.paging import PageWindow
 from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
-from interfaces.http.markers import CallerDep
+from interfaces.http.dependencies import CallerDep
 from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
 from interfaces.http.queries import Limit, Offset
 from interfaces.http.schemas.categories import (
@@ -38,7 +39,7 @@ class CategoryController(Controller):
     )
     async def create_category(self, body: RawBody, me: CallerDep) -> CategoryResponse:
         """Create a category; 409 when the name is taken in any letter case."""
-        command = _create.decode(body).to_command()
+        command = _create.decode(body).to(CreateCategoryCommand)
         return CategoryResponse.of(await me.run(categories.create_category, me.id, command))
 
     @get("/", **documented("listCategories", problems=(*AUTHENTICATED, errors.VALIDATION)))

@@ -4,8 +4,8 @@ from litestar import Controller, Response, get
 from litestar.openapi import ResponseSpec
 
 from domain.errors import UnavailableError
+from interfaces.http.dependencies import DatabaseProbeDep
 from interfaces.http.errors import RETRY_AFTER_SECONDS
-from interfaces.http.markers import DatabaseProbeDep
 from interfaces.http.openapi import ALWAYS, STORED, documented
 from interfaces.http.schemas.health import DatabaseResponse, StatusResponse
 

@@ -6,7 +6,7 @@ from litestar.params import RawBody
 from application.jobs import submission as jobs
 from interfaces.http import errors, paths
 from interfaces.http.bodies import StrictDecoder
-from interfaces.http.markers import CallerDep, JobSettingsDep
+from interfaces.http.dependencies import CallerDep, JobSettingsDep
 from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
 from interfaces.http.schemas.jobs import JobResponse, ProcessRequest
 

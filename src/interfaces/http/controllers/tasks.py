@@ -6,6 +6,7 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import HeaderParameter, RawBody
 
+from application.dto import CreateTaskCommand
 from application.use_cases import tasks
 from domain.ids import CategoryId, is_storable_id
 from domain.paging import PageWindow
@@ -13,8 +14,8 @@ from domain.task import Priority, Task
 from domain.task_query import TaskQuery, TaskSort
 from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
+from interfaces.http.dependencies import CallerDep
 from interfaces.http.etags import etag, expected_version
-from interfaces.http.markers import CallerDep
 from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
 from interfaces.http.queries import (
     CategoryFilter,
@@ -70,7 +71,8 @@ class TaskController(Controller):
     )
     async def create_task(self, body: RawBody, me: CallerDep) -> Response[TaskResponse]:
         """Create a task (and its inline ``category`` in the same transaction)."""
-        task = await me.run(tasks.create_task, me.id, _create.decode(body).to_command())
+        command = _create.decode(body).to(CreateTaskCommand)
+        task = await me.run(tasks.create_task, me.id, command)
         response = _tagged(task, 201)
         response.headers["Location"] = f"/tasks/{task.id}"
         return response
@@ -102,7 +104,7 @@ class TaskController(Controller):
         if category is not None:
             if not is_storable_id(category):
                 # No category can have this id: the filter matches nothing.
-                return TaskPageResponse([], 0, window.limit, window.offset)
+                return TaskPageResponse(items=[], total=0, limit=window.limit, offset=window.offset)
             query = replace(query, category_id=CategoryId(category))
         return TaskPageResponse.of(await me.run(tasks.list_tasks, query))
 

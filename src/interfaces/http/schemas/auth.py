@@ -6,21 +6,27 @@ from uuid import UUID
 
 import msgspec
 
-from application.dto import LogInCommand, RegisterCommand
 from application.ports import AccessToken
-from domain.user import EMAIL_PATTERN, User
-from interfaces.http.schemas.common import StrictRequest, text
+from domain.user import (
+    DISPLAY_NAME_MAX_LENGTH,
+    DISPLAY_NAME_MIN_LENGTH,
+    EMAIL_MAX_LENGTH,
+    EMAIL_MIN_LENGTH,
+    EMAIL_PATTERN,
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+)
+from interfaces.http.schemas.common import AttributesResponse, StrictRequest, text
 
 
 class RegisterRequest(StrictRequest):
     """Sign-up credentials."""
 
-    email: Annotated[str, text(3, 254, EMAIL_PATTERN)]
-    password: Annotated[str, text(8, 128)]
-    display_name: Annotated[str, text(1, 100)] | None = None
-
-    def to_command(self, client_address: str) -> RegisterCommand:
-        return RegisterCommand(self.email, self.password, self.display_name, client_address)
+    email: Annotated[str, text(EMAIL_MIN_LENGTH, EMAIL_MAX_LENGTH, EMAIL_PATTERN)]
+    password: Annotated[str, text(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)]
+    display_name: Annotated[str, text(DISPLAY_NAME_MIN_LENGTH, DISPLAY_NAME_MAX_LENGTH)] | None = (
+        None
+    )
 
 
 class LoginRequest(StrictRequest):
@@ -29,21 +35,14 @@ class LoginRequest(StrictRequest):
     email: str
     password: str
 
-    def to_command(self, client_address: str) -> LogInCommand:
-        return LogInCommand(self.email, self.password, client_address)
 
-
-class UserResponse(msgspec.Struct):
+class UserResponse(AttributesResponse):
     """A user, never with its password hash."""
 
     id: UUID
     email: str
     display_name: str | None
     created_at: datetime
-
-    @classmethod
-    def of(cls, user: User) -> "UserResponse":
-        return cls(user.id, user.email, user.display_name, user.created_at)
 
 
 class TokenResponse(msgspec.Struct):
@@ -55,4 +54,4 @@ class TokenResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, token: AccessToken) -> "TokenResponse":
-        return cls(token.token, token.expires_in)
+        return cls(access_token=token.token, expires_in=token.expires_in)

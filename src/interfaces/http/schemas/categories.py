@@ -5,12 +5,15 @@ from typing import Annotated
 
 import msgspec
 
-from application.dto import CreateCategoryCommand
-from domain.category import COLOR_PATTERN, Category, CategoryChanges
-from domain.paging import Page
-from interfaces.http.schemas.common import StrictRequest, given, text
+from domain.category import (
+    COLOR_PATTERN,
+    NAME_MAX_LENGTH,
+    NAME_MIN_LENGTH,
+    CategoryChanges,
+)
+from interfaces.http.schemas.common import AttributesResponse, StrictRequest, given, text
 
-Name = Annotated[str, text(1, 64)]
+Name = Annotated[str, text(NAME_MIN_LENGTH, NAME_MAX_LENGTH)]
 # Documented only: the domain refuses other forms with its own message.
 Color = Annotated[str, msgspec.Meta(extra_json_schema={"pattern": COLOR_PATTERN})]
 
@@ -20,9 +23,6 @@ class CategoryCreateRequest(StrictRequest):
 
     name: Name
     color: Color | None = None
-
-    def to_command(self) -> CreateCategoryCommand:
-        return CreateCategoryCommand(self.name, self.color)
 
 
 class CategoryUpdateRequest(StrictRequest):
@@ -38,7 +38,7 @@ class CategoryUpdateRequest(StrictRequest):
         )
 
 
-class CategoryResponse(msgspec.Struct):
+class CategoryResponse(AttributesResponse):
     """A category."""
 
     id: int
@@ -47,22 +47,11 @@ class CategoryResponse(msgspec.Struct):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def of(cls, category: Category) -> "CategoryResponse":
-        return cls(
-            category.id, category.name, category.color, category.created_at, category.updated_at
-        )
 
-
-class CategoryPageResponse(msgspec.Struct):
+class CategoryPageResponse(AttributesResponse):
     """One page of categories."""
 
     items: list[CategoryResponse]
     total: int
     limit: int
     offset: int
-
-    @classmethod
-    def of(cls, page: Page[Category]) -> "CategoryPageResponse":
-        items = [CategoryResponse.of(category) for category in page.items]
-        return cls(items, page.total, page.limit, page.offset)

@@ -1,7 +1,7 @@
 """Building blocks shared by the wire schemas."""
 
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Self, TypeVar
 
 import msgspec
 
@@ -33,8 +33,28 @@ def component_ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def by_name(value: object, into: type[T]) -> T:
+    """``value`` as ``into``: each field read from the attribute of its name, nested
+    values alike. How bodies become commands and entities become bodies.
+    """
+    return msgspec.convert(value, into, from_attributes=True)
+
+
 class StrictRequest(msgspec.Struct, forbid_unknown_fields=True):
     """A request body: unknown (and server-managed) fields are refused."""
+
+    def to(self, command: type[T]) -> T:
+        """This body as the application's ``command`` (fields of the same names)."""
+        return by_name(self, command)
+
+
+class AttributesResponse(msgspec.Struct):
+    """A response body read off an object: each field from the attribute of its name."""
+
+    @classmethod
+    def of(cls, value: object) -> Self:
+        """``value`` as this body; nested bodies are read the same way."""
+        return by_name(value, cls)
 
 
 def given(value: T | msgspec.UnsetType) -> T | Unset:

@@ -3,6 +3,7 @@
 import msgspec
 
 from application.ports import DatabaseStatus
+from interfaces.http.schemas.common import AttributesResponse
 
 
 class StatusResponse(msgspec.Struct):
@@ -11,7 +12,7 @@ class StatusResponse(msgspec.Struct):
     status: str = "ok"
 
 
-class PoolResponse(msgspec.Struct):
+class PoolResponse(AttributesResponse):
     """Connection-pool figures."""
 
     size: int
@@ -30,10 +31,5 @@ class DatabaseResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, status: DatabaseStatus) -> "DatabaseResponse":
-        pool = status.pool
-        figures = None
-        if pool is not None:
-            figures = PoolResponse(
-                pool.size, pool.checked_in, pool.checked_out, pool.overflow, pool.invalid
-            )
-        return cls(status.healthy, round(status.latency_ms, 3), figures)
+        pool = None if status.pool is None else PoolResponse.of(status.pool)
+        return cls(healthy=status.healthy, latency_ms=round(status.latency_ms, 3), pool=pool)

@@ -5,8 +5,8 @@ from typing import Annotated
 
 import msgspec
 
-from domain.job import MAX_JOB_TASKS, Job
-from interfaces.http.schemas.common import Int64, StrictRequest
+from domain.job import MAX_JOB_TASKS
+from interfaces.http.schemas.common import AttributesResponse, Int64, StrictRequest
 
 
 class ProcessRequest(StrictRequest):
@@ -15,7 +15,7 @@ class ProcessRequest(StrictRequest):
     task_ids: Annotated[list[Int64], msgspec.Meta(min_length=1, max_length=MAX_JOB_TASKS)]
 
 
-class JobResponse(msgspec.Struct):
+class JobResponse(AttributesResponse):
     """A job as clients see it (its lease stays inside)."""
 
     id: int
@@ -26,16 +26,3 @@ class JobResponse(msgspec.Struct):
     error: str | None
     created_at: datetime
     finished_at: datetime | None
-
-    @classmethod
-    def of(cls, job: Job) -> "JobResponse":
-        return cls(
-            job.id,
-            job.status.value,
-            job.total,
-            job.processed,
-            list(job.skipped),
-            job.error,
-            job.created_at,
-            job.finished_at,
-        )

@@ -1,4 +1,6 @@
-"""Bring the schema to the newest migration, from synchronous code (a CLI, a test fixture)."""
+"""Upgrading the schema with the revisions in ``infrastructure/migrations/``, from
+synchronous code (a CLI, a test fixture); ``litestar database upgrade`` does the same.
+"""
 
 import asyncio
 
@@ -24,7 +26,7 @@ def alembic_config(engine: AsyncEngine) -> AlembicCommandConfig:
     return config
 
 
-def run_migrations(database: DatabaseSettings) -> None:
+def upgrade_schema(database: DatabaseSettings) -> None:
     """Upgrade the schema to head. Runs its own event loop: call it outside one."""
     engine = build_engine(database, production=False)
     try:
