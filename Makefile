@@ -12,7 +12,7 @@ endif
 RUN := $(UV) run --frozen --no-sync
 LITESTAR := $(RUN) litestar --app $(APP)
 
-.PHONY: install run migrate serve worker test lint format unit system-packages bench clean
+.PHONY: install run migrate serve worker client test lint format unit system-packages bench clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -39,15 +39,20 @@ run: migrate serve
 worker: install
 	$(LITESTAR) jobs worker --count $(or $(JOB_WORKERS),1)
 
+# The typed Python client (clients/python), generated from the service's OpenAPI document
+# by the openapi-python-client pinned in pyproject.toml; tests fail when it is stale.
+client: install
+	$(RUN) python clients/generate.py
+
 lint: install
-	$(RUN) ruff check src tests bench
-	$(RUN) ruff format --check src tests bench
+	$(RUN) ruff check src tests bench clients/generate.py
+	$(RUN) ruff format --check src tests bench clients/generate.py
 	$(RUN) mypy
 	$(RUN) lint-imports
 
 format: install
-	$(RUN) ruff format src tests bench
-	$(RUN) ruff check --fix src tests bench
+	$(RUN) ruff format src tests bench clients/generate.py
+	$(RUN) ruff check --fix src tests bench clients/generate.py
 
 # Debian packages some tests drive: headless Chromium (the docs page) and PgBouncer (the
 # PostgreSQL suites through a transaction pooler). Installed here when missing and the

@@ -1,0 +1,224 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.bulk_create_request import BulkCreateRequest
+from ...models.bulk_create_response import BulkCreateResponse
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: BulkCreateRequest,
+    atomic: bool | Unset = False,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["atomic"] = atomic
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/tasks/bulk",
+        "params": params,
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BulkCreateResponse | Problem | None:
+    if response.status_code == 200:
+        response_200 = BulkCreateResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BulkCreateResponse | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: BulkCreateRequest,
+    atomic: bool | Unset = False,
+) -> Response[BulkCreateResponse | Problem]:
+    """BulkCreate
+
+    Args:
+        atomic (bool | Unset): true: the first failing item fails the request; false: failures are
+            reported by index Default: False.
+        body (BulkCreateRequest): Up to 1000 task-create items, each decoded (and failing) on its
+            own.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BulkCreateResponse | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        atomic=atomic,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: BulkCreateRequest,
+    atomic: bool | Unset = False,
+) -> BulkCreateResponse | Problem | None:
+    """BulkCreate
+
+    Args:
+        atomic (bool | Unset): true: the first failing item fails the request; false: failures are
+            reported by index Default: False.
+        body (BulkCreateRequest): Up to 1000 task-create items, each decoded (and failing) on its
+            own.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BulkCreateResponse | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        atomic=atomic,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: BulkCreateRequest,
+    atomic: bool | Unset = False,
+) -> Response[BulkCreateResponse | Problem]:
+    """BulkCreate
+
+    Args:
+        atomic (bool | Unset): true: the first failing item fails the request; false: failures are
+            reported by index Default: False.
+        body (BulkCreateRequest): Up to 1000 task-create items, each decoded (and failing) on its
+            own.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BulkCreateResponse | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        atomic=atomic,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: BulkCreateRequest,
+    atomic: bool | Unset = False,
+) -> BulkCreateResponse | Problem | None:
+    """BulkCreate
+
+    Args:
+        atomic (bool | Unset): true: the first failing item fails the request; false: failures are
+            reported by index Default: False.
+        body (BulkCreateRequest): Up to 1000 task-create items, each decoded (and failing) on its
+            own.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BulkCreateResponse | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            atomic=atomic,
+        )
+    ).parsed

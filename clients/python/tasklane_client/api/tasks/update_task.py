@@ -1,0 +1,234 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.task_response import TaskResponse
+from ...models.task_update_request import TaskUpdateRequest
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    task_id: int,
+    *,
+    body: TaskUpdateRequest,
+    if_match: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/tasks/{task_id}".format(
+            task_id=quote(str(task_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TaskResponse | None:
+    if response.status_code == 200:
+        response_200 = TaskResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | TaskResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    task_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: TaskUpdateRequest,
+    if_match: str | Unset = UNSET,
+) -> Response[Problem | TaskResponse]:
+    """UpdateTask
+
+    Args:
+        task_id (int):
+        if_match (str | Unset): Apply only at this version: the ETag (`"3"`), or `*`; else 412
+        body (TaskUpdateRequest): Fields to change; absent fields keep their value, null clears a
+            nullable one.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TaskResponse]
+    """
+
+    kwargs = _get_kwargs(
+        task_id=task_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    task_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: TaskUpdateRequest,
+    if_match: str | Unset = UNSET,
+) -> Problem | TaskResponse | None:
+    """UpdateTask
+
+    Args:
+        task_id (int):
+        if_match (str | Unset): Apply only at this version: the ETag (`"3"`), or `*`; else 412
+        body (TaskUpdateRequest): Fields to change; absent fields keep their value, null clears a
+            nullable one.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TaskResponse
+    """
+
+    return sync_detailed(
+        task_id=task_id,
+        client=client,
+        body=body,
+        if_match=if_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    task_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: TaskUpdateRequest,
+    if_match: str | Unset = UNSET,
+) -> Response[Problem | TaskResponse]:
+    """UpdateTask
+
+    Args:
+        task_id (int):
+        if_match (str | Unset): Apply only at this version: the ETag (`"3"`), or `*`; else 412
+        body (TaskUpdateRequest): Fields to change; absent fields keep their value, null clears a
+            nullable one.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TaskResponse]
+    """
+
+    kwargs = _get_kwargs(
+        task_id=task_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    task_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: TaskUpdateRequest,
+    if_match: str | Unset = UNSET,
+) -> Problem | TaskResponse | None:
+    """UpdateTask
+
+    Args:
+        task_id (int):
+        if_match (str | Unset): Apply only at this version: the ETag (`"3"`), or `*`; else 412
+        body (TaskUpdateRequest): Fields to change; absent fields keep their value, null clears a
+            nullable one.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TaskResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            task_id=task_id,
+            client=client,
+            body=body,
+            if_match=if_match,
+        )
+    ).parsed
