@@ -96,6 +96,7 @@ def _create_app(
         probe=persistence.probe,
         limiter=limiter,
         jobs=settings.jobs,
+        known_user_ttl_s=settings.known_user_ttl_seconds,
     )
     app = HeaderLimitedLitestar(
         route_handlers=list(CONTROLLERS),
