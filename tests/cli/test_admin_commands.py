@@ -97,7 +97,7 @@ def cli_all(env: dict[str, str], *commands: Sequence[str]) -> list[Done]:
 
 def test_users_are_created_listed_and_disabled(env: dict[str, str]) -> None:
     create_ann = ["users", "create", "--email", "Ann@Example.com", "--password", PASSWORD]
-    created, prompted = cli(env, *create_ann, "--display-name", "Ann"), None
+    created = cli(env, *create_ann, "--display-name", "Ann")
     assert created.status == 0, created.stderr
     assert created.stdout.startswith("created user ann@example.com (")
     # Without --password it is asked for twice, and not echoed.
