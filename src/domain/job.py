@@ -119,3 +119,22 @@ def handed_back(attempts: Counter[N]) -> Handover[N]:
     claim's attempt is taken back and does not count towards giving up.
     """
     return Handover(status=JobStatus.QUEUED, attempts=attempts - 1)
+
+
+class Requeue(TypedDict):
+    """What a retried job becomes."""
+
+    status: JobStatus
+    attempts: int
+    error: str | None
+    finished_at: datetime | None
+
+
+def requeued() -> Requeue:
+    """A failed job retried by an administrator is queued again as if never claimed:
+    its attempts start again from 0 and its error and finish time are cleared (the
+    error describes the run that failed; the retry command reports it). ``processed``
+    and ``skipped`` are kept, so the new run resumes after the last committed batch
+    and no task is processed twice.
+    """
+    return Requeue(status=JobStatus.QUEUED, attempts=0, error=None, finished_at=None)

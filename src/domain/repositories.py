@@ -32,6 +32,16 @@ class UserRepository(Protocol):
         """The user with this (already normalised) e-mail."""
         ...
 
+    async def list(self, window: PageWindow) -> Page[User]:
+        """Every user, in sign-up order (by creation time, then id)."""
+        ...
+
+    async def disable(self, user_id: UserId) -> User | None:
+        """Set ``disabled_at`` to now unless it is set already (the first time is kept);
+        the user as stored after, ``None`` when there is no such user.
+        """
+        ...
+
 
 class CategoryRepository(Protocol):
     """A user's categories, unique per user by name ignoring case."""
@@ -168,6 +178,20 @@ class JobRepository(Protocol):
 
     async def release(self, job_id: JobId, worker: str) -> bool:
         """Hand a job back to the queue (queued, unleased) if ``worker`` holds it."""
+        ...
+
+    async def find(self, job_id: JobId) -> Job | None:
+        """The job with this id, whoever owns it (administration)."""
+        ...
+
+    async def list(self, status: JobStatus | None, window: PageWindow) -> Page[Job]:
+        """Every owner's jobs (those in ``status`` when given), newest first (by id)."""
+        ...
+
+    async def requeue(self, job_id: JobId) -> Job | None:
+        """Put a **failed** job back in the queue (see ``domain.job.requeued``); ``None``,
+        and nothing changed, when no failed job has this id.
+        """
         ...
 
     async def purge_finished(self, before: datetime, limit: int) -> int:

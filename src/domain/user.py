@@ -1,4 +1,6 @@
-"""The User aggregate: an e-mail (lower-cased, unique), a password hash, a display name."""
+"""The User aggregate: an e-mail (lower-cased, unique), a password hash, a display name,
+and when an administrator disabled it (a disabled user can neither log in nor use a token).
+"""
 
 import re
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ EMAIL_MAX_LENGTH = 254
 EMAIL_TAKEN = "e-mail already registered"
 # A validly signed token whose user does not exist: refused like a forged one.
 NO_SUCH_USER = "the token names no user"
+# A validly signed token whose user was disabled by an administrator.
+USER_DISABLED = "the token names a disabled user"
 
 # Deliberately plain: one "@", a dotted domain, no spaces or control characters.
 # Deliverability is the mail server's business, not ours. Spelt with explicit \u escapes
@@ -79,3 +83,11 @@ class User:
     password_hash: str
     display_name: str | None
     created_at: datetime
+    # When an administrator disabled the account (``litestar users disable``); ``None``
+    # while it is active. A disabled user cannot log in, and their tokens are refused.
+    disabled_at: datetime | None = None
+
+    @property
+    def is_disabled(self) -> bool:
+        """Whether the account was disabled."""
+        return self.disabled_at is not None

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from application.authentication import KNOWN_USER_TTL_SECONDS
 from application.jobs.settings import JobSettings
 from application.ports import AttemptRule
 from application.retry import RetryPolicy
@@ -90,6 +91,9 @@ class Settings:
     jwt_secret: str | None = field(default=None, repr=False)
     jwt_algorithm: str = "HS256"
     jwt_ttl_seconds: int = 3600
+    # How long a process trusts a user it saw active; a disabled user's tokens are
+    # refused at most this long after (0: every request reads the user).
+    known_user_ttl_seconds: float = KNOWN_USER_TTL_SECONDS
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     # None: as many concurrent hashes as CPUs, and twice that many waiting.
@@ -133,6 +137,9 @@ class Settings:
             jwt_secret=secret or None,
             jwt_algorithm=algorithm,
             jwt_ttl_seconds=whole_number(env, "JWT_TTL_SECONDS", 3600),
+            known_user_ttl_seconds=seconds(
+                env, "KNOWN_USER_TTL_SECONDS", KNOWN_USER_TTL_SECONDS, zero=True
+            ),
             argon2_time_cost=whole_number(env, "ARGON2_TIME_COST", 3),
             # Argon2 itself refuses less than 8 KiB per lane.
             argon2_memory_kib=whole_number(env, "ARGON2_MEMORY_KIB", 65536, minimum=8),

@@ -19,6 +19,7 @@ from infrastructure.security import (
     resolve_signing_secret,
 )
 from infrastructure.settings import Settings, SettingsError
+from interfaces.admin_plugin import AdminCommandsPlugin
 from interfaces.cli import SETTINGS_ERROR_STATUS, StartUpReport, exit_with
 from interfaces.gc_tuning import tune_garbage_collector
 from interfaces.http.allow import correct_allow
@@ -96,6 +97,15 @@ def _create_app(
         probe=persistence.probe,
         limiter=limiter,
         jobs=settings.jobs,
+        known_user_ttl_s=settings.known_user_ttl_seconds,
+    )
+    admin = AdminCommandsPlugin(
+        uow_factory,
+        settings.retry,
+        services.hasher,
+        settings.known_user_ttl_seconds,
+        close=persistence.close,
+        check_reachable=persistence.check_reachable,
     )
     app = HeaderLimitedLitestar(
         route_handlers=list(CONTROLLERS),
@@ -103,8 +113,9 @@ def _create_app(
         exception_handlers=exception_handlers(),
         before_send=[add_request_id, correct_allow],
         # Workers after the database plugin: they start after it and stop before it.
-        # The CLI's start-up report last: it wraps the commands the others added.
-        plugins=[*persistence.plugins, workers, StartUpReport()],
+        # Admin commands after the workers (they extend the `jobs` group). The CLI's
+        # start-up report last: it wraps the commands the others added.
+        plugins=[*persistence.plugins, workers, admin, StartUpReport()],
         on_startup=[tune_garbage_collector],
         on_shutdown=[persistence.close, limiter.close],
         request_max_body_size=MAX_BODY_BYTES,

@@ -20,7 +20,7 @@ from infrastructure.database_url import DatabaseUnreachableError
 SETTINGS_ERROR_STATUS = 2
 UNREACHABLE_STATUS = 1
 # The command groups that connect to the database before doing anything else.
-_CONNECTING_GROUPS = ("database", "jobs")
+_CONNECTING_GROUPS = ("database", "jobs", "users")
 
 logger = logging.getLogger("tasklane.settings")
 
@@ -33,7 +33,8 @@ def exit_with(message: str, status: int) -> NoReturn:
 
 class StartUpReport(CLIPluginProtocol):
     """Logs the ``.env`` file the CLI read, and turns a database that cannot be reached
-    into one line (status 1) for ``litestar database ...`` and ``litestar jobs worker``.
+    into one line (status 1) for ``litestar database ...``, ``litestar jobs ...`` and
+    ``litestar users ...``.
 
     Listed after the plugins whose commands it wraps: Litestar calls ``on_cli_init`` in
     plugin order, once per CLI run, right after it loaded the ``.env`` file and the app.

@@ -105,6 +105,8 @@ def test_database_url_wins_over_its_alias() -> None:
         ("ENVIRONMENT", "staging"),
         ("LOG_LEVEL", "verbose"),
         ("JWT_TTL_SECONDS", "1.5"),
+        ("KNOWN_USER_TTL_SECONDS", "-1"),
+        ("KNOWN_USER_TTL_SECONDS", "a minute"),
     ],
 )
 def test_malformed_values_are_refused(name: str, value: str) -> None:
@@ -149,8 +151,10 @@ def test_a_meaningful_zero_is_honoured() -> None:
             "JOB_WORKERS": "0",
             "JOB_GRACE_SECONDS": "0",
             "PASSWORD_HASH_QUEUE": "0",
+            "KNOWN_USER_TTL_SECONDS": "0",
         }
     )
+    assert settings.known_user_ttl_seconds == 0
     assert settings.database.max_overflow == 0
     retry = settings.retry
     assert (retry.base_delay_s, retry.max_delay_s, retry.budget_s) == (0, 0, 0)
@@ -160,8 +164,15 @@ def test_a_meaningful_zero_is_honoured() -> None:
 
 def test_explicit_values_are_taken_as_given() -> None:
     settings = Settings.from_env(
-        {"DATABASE_RETRY_ATTEMPTS": "1", "JOB_BATCH_SIZE": "7", "LOG_LEVEL": "debug"}
+        {
+            "DATABASE_RETRY_ATTEMPTS": "1",
+            "JOB_BATCH_SIZE": "7",
+            "LOG_LEVEL": "debug",
+            "KNOWN_USER_TTL_SECONDS": "2.5",
+        }
     )
+    assert settings.known_user_ttl_seconds == 2.5
+    assert Settings.from_env({}).known_user_ttl_seconds == 60
     assert (settings.retry.attempts, settings.jobs.batch_size) == (1, 7)
     assert settings.log_level == "DEBUG"
 

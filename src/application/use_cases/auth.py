@@ -13,6 +13,7 @@ from domain.ids import UserId
 from domain.unit_of_work import UnitOfWork
 from domain.user import (
     NO_SUCH_USER,
+    USER_DISABLED,
     NewUser,
     User,
     checked_display_name,
@@ -58,7 +59,9 @@ async def log_in(
     command: LogInCommand,
 ) -> AccessToken:
     """A token for matching credentials; ``AuthenticationError`` for any mismatch,
-    taking as long for an unknown e-mail as for a wrong password.
+    taking as long for an unknown e-mail as for a wrong password. A disabled user is
+    refused exactly like a wrong password (same error, same time, counted the same), so
+    the answer does not reveal that the account exists or was disabled.
 
     Every attempt counts against the caller's address; only failures count against the
     e-mail (known or not, so a lock reveals nothing), and a locked e-mail is refused
@@ -76,7 +79,7 @@ async def log_in(
             user = await uow.users.get_by_email(email)
     if user is None:
         await hasher.burn(command.password)
-    elif await hasher.verify(user.password_hash, command.password):
+    elif await hasher.verify(user.password_hash, command.password) and not user.is_disabled:
         return tokens.issue(user.id)
     if email is not None:
         await limiter.hit(AttemptRule.LOGIN_FAILURES_PER_ACCOUNT, email)
@@ -84,9 +87,13 @@ async def log_in(
 
 
 async def current_user(uow: UnitOfWork, user_id: UserId) -> User:
-    """The user a valid token names; ``AuthenticationError`` if it no longer exists."""
+    """The user a valid token names; ``AuthenticationError`` if it no longer exists or
+    was disabled.
+    """
     async with uow.reading():
         user = await uow.users.get(user_id)
     if user is None:
         raise AuthenticationError(NO_SUCH_USER)
+    if user.is_disabled:
+        raise AuthenticationError(USER_DISABLED)
     return user

@@ -13,7 +13,7 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
 
-from application.authentication import Authenticator
+from application.authentication import KNOWN_USER_TTL_SECONDS, Authenticator
 from application.jobs.settings import JobSettings
 from application.ports import AttemptLimiter, DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
@@ -65,6 +65,8 @@ class Services:
     probe: DatabaseProbe
     limiter: AttemptLimiter
     jobs: JobSettings = field(default_factory=JobSettings)
+    # How long a user seen active is trusted before it is read again (disabled users).
+    known_user_ttl_s: float = KNOWN_USER_TTL_SECONDS
 
 
 def dependencies(services: Services) -> dict[str, Provide]:
@@ -72,7 +74,7 @@ def dependencies(services: Services) -> dict[str, Provide]:
     named by a valid bearer token (401 otherwise), with the use-case runner bound, so
     that Litestar resolves a single dependency per authenticated request.
     """
-    authenticator = Authenticator(services.tokens, services.run)
+    authenticator = Authenticator(services.tokens, services.run, ttl_s=services.known_user_ttl_s)
 
     async def provide_caller(request: Request[Any, Any, Any]) -> Caller:
         token = bearer_token(request.headers.get("authorization"))

@@ -5,7 +5,8 @@ import uuid
 import pytest
 
 from application.dto import LogInCommand, RegisterCommand
-from application.use_cases.auth import current_user, log_in, register
+from application.ports import AttemptRule
+from application.use_cases.auth import BAD_LOGIN, current_user, log_in, register
 from domain.errors import AuthenticationError, ConflictError, InvalidInputError
 from domain.ids import UserId
 from domain.user import User
@@ -118,3 +119,38 @@ async def test_current_user_of_an_unknown_id_fails(uow: InMemoryUnitOfWork, alic
     assert await current_user(uow, alice.id) == alice
     with pytest.raises(AuthenticationError):
         await current_user(uow, UserId(uuid.uuid4()))
+
+
+async def disable(uow: InMemoryUnitOfWork, user: User) -> None:
+    async with uow:
+        await uow.users.disable(user.id)
+        await uow.commit()
+
+
+async def test_a_disabled_user_is_refused_like_a_wrong_password(
+    uow: InMemoryUnitOfWork,
+    hasher: FakePasswordHasher,
+    limiter: FakeAttemptLimiter,
+    tokens: FakeTokenService,
+    alice: User,
+) -> None:
+    await disable(uow, alice)
+    with pytest.raises(AuthenticationError) as right:
+        await log_in(
+            uow, hasher, tokens, limiter, LogInCommand("alice@example.com", "alice-secret")
+        )
+    with pytest.raises(AuthenticationError) as wrong:
+        await log_in(uow, hasher, tokens, limiter, LogInCommand("alice@example.com", "not-hers!"))
+    # Same message, same work (a verify each), counted alike: nothing tells them apart.
+    assert right.value.detail == wrong.value.detail == BAD_LOGIN
+    assert (hasher.verified, hasher.burned) == (2, 0)
+    assert limiter.counts[AttemptRule.LOGIN_FAILURES_PER_ACCOUNT, "alice@example.com"] == 2
+
+
+async def test_the_current_user_must_not_be_disabled(
+    uow: InMemoryUnitOfWork, alice: User, bob: User
+) -> None:
+    await disable(uow, alice)
+    with pytest.raises(AuthenticationError, match="disabled"):
+        await current_user(uow, alice.id)
+    assert await current_user(uow, bob.id) == bob

@@ -73,3 +73,64 @@ async def test_an_invalid_token_reads_nothing(
     with pytest.raises(AuthenticationError):
         await Authenticator(tokens, runner).user_of("forged")
     assert runner.opened == 0
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_known_user_is_read_again_once_the_ttl_is_up(
+    store: InMemoryStore, tokens: FakeTokenService, alice: User
+) -> None:
+    runner = CountingRunner(store)
+    clock = Clock()
+    authenticator = Authenticator(tokens, runner, ttl_s=60, clock=clock)
+    token = tokens.issue(alice.id).token
+    await authenticator.user_of(token)
+    clock.now += 59.9
+    await authenticator.user_of(token)
+    assert runner.opened == 1
+    clock.now += 0.1
+    await authenticator.user_of(token)
+    assert runner.opened == 2
+    # Remembered again for a whole TTL from the new read.
+    clock.now += 59.9
+    await authenticator.user_of(token)
+    assert runner.opened == 2
+
+
+async def test_a_disabled_users_token_is_refused_within_the_ttl(
+    store: InMemoryStore, tokens: FakeTokenService, alice: User
+) -> None:
+    runner = CountingRunner(store)
+    clock = Clock()
+    authenticator = Authenticator(tokens, runner, ttl_s=60, clock=clock)
+    token = tokens.issue(alice.id).token
+    await authenticator.user_of(token)
+    async with InMemoryUnitOfWork(store) as uow:
+        await uow.users.disable(alice.id)
+        await uow.commit()
+    # Still remembered: accepted until the TTL runs out, and refused from then on.
+    await authenticator.user_of(token)
+    clock.now += 60
+    for _ in range(2):
+        with pytest.raises(AuthenticationError, match="disabled"):
+            await authenticator.user_of(token)
+    assert runner.opened == 3
+
+
+async def test_a_zero_ttl_reads_the_user_every_time(
+    store: InMemoryStore, tokens: FakeTokenService, alice: User
+) -> None:
+    runner = CountingRunner(store)
+    authenticator = Authenticator(tokens, runner, ttl_s=0)
+    token = tokens.issue(alice.id).token
+    for _ in range(3):
+        await authenticator.user_of(token)
+    assert runner.opened == 3

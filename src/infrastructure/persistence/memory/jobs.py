@@ -5,7 +5,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from domain.ids import JobId, TaskId, UserId
-from domain.job import Job, JobStatus, NewJob, claimed, first_state, handed_back
+from domain.job import Job, JobStatus, NewJob, claimed, first_state, handed_back, requeued
+from domain.paging import Page, PageWindow
 from infrastructure.persistence.memory.store import StoredJob, utc_now
 from infrastructure.persistence.memory.transaction import InMemoryTransaction
 
@@ -118,6 +119,25 @@ class InMemoryJobRepository:
         job = replace(row.job, **handed_back(row.job.attempts))
         self._tx.put(self._tx.store.jobs, job_id, StoredJob(job, claimed=row.claimed))
         return True
+
+    async def find(self, job_id: JobId) -> Job | None:
+        row = self._tx.store.jobs.get(job_id)
+        return None if row is None else row.job
+
+    async def list(self, status: JobStatus | None, window: PageWindow) -> Page[Job]:
+        rows = self._tx.store.jobs.values()
+        chosen = [row.job for row in rows if status is None or row.job.status is status]
+        chosen.sort(key=lambda job: job.id, reverse=True)
+        items = chosen[window.offset : window.offset + window.limit]
+        return Page(items, len(chosen), window.limit, window.offset)
+
+    async def requeue(self, job_id: JobId) -> Job | None:
+        row = self._tx.store.jobs.get(job_id)
+        if row is None or row.job.status is not JobStatus.FAILED:
+            return None
+        job = replace(row.job, **requeued())
+        self._tx.put(self._tx.store.jobs, job_id, StoredJob(job, claimed=row.claimed))
+        return job
 
     async def purge_finished(self, before: datetime, limit: int) -> int:
         store = self._tx.store

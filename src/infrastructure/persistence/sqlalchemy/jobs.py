@@ -22,9 +22,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ids import JobId, TaskId, UserId
-from domain.job import Job, JobStatus, NewJob, claimed, first_state, handed_back
+from domain.job import Job, JobStatus, NewJob, claimed, first_state, handed_back, requeued
+from domain.paging import Page, PageWindow
 from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.mapping import to_job
+from infrastructure.persistence.sqlalchemy.paging import fetch_page
 from infrastructure.persistence.sqlalchemy.records import jobs, users
 
 # SQLite's JSON path for "after the last element" (3.31+), and how many values one
@@ -219,6 +221,30 @@ class SqlAlchemyJobRepository:
             .returning(jobs.c.id)
         )
         return (await execute(self._session, statement)).scalar_one_or_none() is not None
+
+    async def find(self, job_id: JobId) -> Job | None:
+        return await self._one_or_none(select(jobs).where(jobs.c.id == job_id))
+
+    async def list(self, status: JobStatus | None, window: PageWindow) -> Page[Job]:
+        statement = select(jobs).order_by(jobs.c.id.desc())
+        if status is not None:
+            statement = statement.where(jobs.c.status == JobStatus(status).value)
+        return await fetch_page(self._session, statement, window, to_job)
+
+    async def requeue(self, job_id: JobId) -> Job | None:
+        statement = (
+            update(jobs)
+            # Conditional on the status, so a concurrent retry requeues it once.
+            .where(jobs.c.id == job_id, jobs.c.status == JobStatus.FAILED.value)
+            .values(
+                **requeued(),
+                worker=None,
+                lease_expires_at=None,
+                updated_at=datetime.now(UTC),
+            )
+            .returning(*jobs.c)
+        )
+        return await self._one_or_none(statement)
 
     async def purge_finished(self, before: datetime, limit: int) -> int:
         oldest = (

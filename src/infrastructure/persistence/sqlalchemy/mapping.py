@@ -19,6 +19,7 @@ def to_user(row: RowMapping | Any) -> User:
         password_hash=row["password_hash"],
         display_name=row["display_name"],
         created_at=row["created_at"],
+        disabled_at=row["disabled_at"],
     )
 
 

@@ -59,6 +59,8 @@ class UserRecord(DefaultBase):
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str | None] = mapped_column(String(DISPLAY_NAME_MAX_LENGTH))
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    # Set by `litestar users disable`; NULL while the account is active.
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
 
 
 class CategoryRecord(IdentityBase):

@@ -2,14 +2,16 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
 from domain.ids import UserId
+from domain.paging import Page, PageWindow
 from domain.user import NewUser, User
 from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.mapping import to_user
+from infrastructure.persistence.sqlalchemy.paging import fetch_page
 from infrastructure.persistence.sqlalchemy.records import users
 
 
@@ -42,5 +44,20 @@ class SqlAlchemyUserRepository:
     async def get_by_email(self, email: str) -> User | None:
         # The unique index is on lower(email); querying the same expression uses it.
         statement = select(users).where(func.lower(users.c.email) == email.lower())
+        row = (await execute(self._session, statement)).mappings().one_or_none()
+        return None if row is None else to_user(row)
+
+    async def list(self, window: PageWindow) -> Page[User]:
+        statement = select(users).order_by(users.c.created_at.asc(), users.c.id.asc())
+        return await fetch_page(self._session, statement, window, to_user)
+
+    async def disable(self, user_id: UserId) -> User | None:
+        # coalesce keeps the first time: disabling twice changes nothing.
+        statement = (
+            update(users)
+            .where(users.c.id == user_id)
+            .values(disabled_at=func.coalesce(users.c.disabled_at, datetime.now(UTC)))
+            .returning(*users.c)
+        )
         row = (await execute(self._session, statement)).mappings().one_or_none()
         return None if row is None else to_user(row)
