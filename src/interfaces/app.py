@@ -22,6 +22,7 @@ from infrastructure.settings import Settings, SettingsError
 from interfaces.admin_plugin import AdminCommandsPlugin
 from interfaces.cli import SETTINGS_ERROR_STATUS, StartUpReport, exit_with
 from interfaces.gc_tuning import tune_garbage_collector
+from interfaces.graceful_http import GracefulHttp
 from interfaces.http.allow import correct_allow
 from interfaces.http.controllers import CONTROLLERS
 from interfaces.http.cors import cors_config
@@ -115,7 +116,7 @@ def _create_app(
         # Workers after the database plugin: they start after it and stop before it.
         # Admin commands after the workers (they extend the `jobs` group). The CLI's
         # start-up report last: it wraps the commands the others added.
-        plugins=[*persistence.plugins, workers, admin, StartUpReport()],
+        plugins=[*persistence.plugins, workers, admin, GracefulHttp(), StartUpReport()],
         on_startup=[tune_garbage_collector],
         on_shutdown=[persistence.close, limiter.close],
         request_max_body_size=MAX_BODY_BYTES,
