@@ -92,3 +92,46 @@ class DatabaseProbe(Protocol):
     async def ping(self, timeout_s: float) -> DatabaseStatus:
         """Run a trivial query, giving up after ``timeout_s`` seconds (``healthy`` false)."""
         ...
+
+
+class Telemetry(Protocol):
+    """Counts what operators watch (retries, give-ups, jobs, refusals); every method is
+    cheap, synchronous and never raises. ``NO_TELEMETRY`` when nobody is watching.
+    """
+
+    def retried(self, code: str) -> None:
+        """A unit of work met a transient failure (``code``: SQLSTATE or driver error)
+        and will be tried again.
+        """
+        ...
+
+    def gave_up(self, code: str) -> None:
+        """The retry policy is spent on a transient failure of ``code``."""
+        ...
+
+    def job_finished(self, status: str, seconds: float) -> None:
+        """A job ended ``status`` (succeeded, failed) ``seconds`` after it was queued."""
+        ...
+
+    def unavailable(self, cause: str) -> None:
+        """A request was answered 503 for ``cause`` (an ``UnavailableCause`` value)."""
+        ...
+
+
+class _NoTelemetry:
+    """Telemetry that records nothing."""
+
+    def retried(self, code: str) -> None:
+        pass
+
+    def gave_up(self, code: str) -> None:
+        pass
+
+    def job_finished(self, status: str, seconds: float) -> None:
+        pass
+
+    def unavailable(self, cause: str) -> None:
+        pass
+
+
+NO_TELEMETRY: Telemetry = _NoTelemetry()

@@ -1,6 +1,7 @@
 """Domain errors: what went wrong, in business terms. The HTTP layer maps them to statuses."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 class DomainError(Exception):
@@ -58,18 +59,42 @@ class TooManyRequestsError(DomainError):
         self.retry_after_s = max(1, retry_after_s)
 
 
+class UnavailableCause(StrEnum):
+    """Why a request could not be served now; set where the failure is recognised."""
+
+    DATABASE_DOWN = "database_down"
+    POOL_EXHAUSTED = "pool_exhausted"
+    RETRIES_EXHAUSTED = "retries_exhausted"
+    COMMIT_OUTCOME_UNKNOWN = "commit_outcome_unknown"
+    DATABASE_BUSY = "database_busy"
+    OVERLOADED = "overloaded"
+
+
 class UnavailableError(DomainError):
-    """The store cannot be reached now (down, exhausted, transient failure); retry later."""
+    """The store cannot be reached now (down, exhausted, transient failure); retry later.
+    ``cause`` says which, for operators (metrics, logs), never for clients.
+    """
+
+    def __init__(
+        self, detail: str, cause: UnavailableCause = UnavailableCause.DATABASE_DOWN
+    ) -> None:
+        super().__init__(detail)
+        self.cause = cause
 
 
 class TransientError(UnavailableError):
     """A failure that a fresh attempt of the whole unit of work may not meet again
     (serialization failure, deadlock, lost connection). ``code`` is the SQLSTATE
-    or driver error name, for logs.
+    or driver error name, for logs and metrics; ``cause`` is what giving up on it means.
     """
 
-    def __init__(self, detail: str, code: str | None = None) -> None:
-        super().__init__(detail)
+    def __init__(
+        self,
+        detail: str,
+        code: str | None = None,
+        cause: UnavailableCause = UnavailableCause.RETRIES_EXHAUSTED,
+    ) -> None:
+        super().__init__(detail, cause)
         self.code = code
 
 

@@ -103,6 +103,8 @@ class Settings:
     # Browser origins allowed to call the API; empty: no CORS headers at all.
     cors_allow_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
+    # Prometheus metrics at GET /metrics.
+    metrics_enabled: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -149,6 +151,10 @@ class Settings:
             rate_limits=_rate_limits(env),
             cors_allow_origins=_origins(env, "CORS_ALLOW_ORIGINS"),
             log_level=choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
+            # On unless set to a false value.
+            metrics_enabled=flag(env, "METRICS_ENABLED")
+            if env.get("METRICS_ENABLED", "").strip()
+            else True,
         )
 
 

@@ -8,10 +8,17 @@ from importlib.metadata import PackageNotFoundError, version
 from litestar import Litestar
 from litestar.logging import LoggingConfig
 from litestar.plugins import PluginProtocol
+from litestar.types import ControllerRouterHandler, Middleware
 
-from application.ports import DatabaseProbe
+from application.ports import NO_TELEMETRY, DatabaseProbe, Telemetry
 from application.runner import UseCaseRunner
 from domain.unit_of_work import UnitOfWork
+from infrastructure.observability import (
+    PrometheusTelemetry,
+    Readings,
+    prepare_multiprocess_directory,
+    scrape,
+)
 from infrastructure.security import (
     Argon2PasswordHasher,
     JwtTokenService,
@@ -29,11 +36,14 @@ from interfaces.http.cors import cors_config
 from interfaces.http.dependencies import Services, dependencies
 from interfaces.http.errors import exception_handlers
 from interfaces.http.header_limit import HeaderLimitedLitestar
+from interfaces.http.metrics import metrics_route, request_metrics_config
 from interfaces.http.openapi import complete_document, openapi_config
 from interfaces.http.request_id import add_request_id
 from interfaces.job_workers_plugin import JobWorkersPlugin
 
 MAX_BODY_BYTES = 1024 * 1024
+# How long a scrape waits for the database's job counts before reporting it down.
+METRICS_QUERY_TIMEOUT_S = 1.0
 
 logger = logging.getLogger("tasklane.security")
 
@@ -48,6 +58,8 @@ class Persistence:
     plugins: list[PluginProtocol] = field(default_factory=list)
     # Raises, with a one-line message, when the store cannot be reached at all.
     check_reachable: Callable[[], Awaitable[None]] | None = None
+    # The figures a metrics scrape reads now (never raises).
+    read_metrics: Callable[[], Awaitable[Readings]] | None = None
 
 
 def create_app(
@@ -78,16 +90,25 @@ def _create_app(
         memory_persistence() if settings.persistence == "memory" else sql_persistence(settings)
     )
     uow_factory = unit_of_work_factory or persistence.unit_of_work_factory
+    telemetry: Telemetry = NO_TELEMETRY
+    route_handlers: list[ControllerRouterHandler] = list(CONTROLLERS)
+    middleware: list[Middleware] = []
+    if settings.metrics_enabled:
+        prepare_multiprocess_directory()
+        telemetry = PrometheusTelemetry()
+        route_handlers.append(metrics_route(_renderer(persistence)))
+        middleware.append(request_metrics_config().middleware)
     workers = JobWorkersPlugin(
         uow_factory,
         settings.jobs,
         settings.retry,
         close=persistence.close,
         check_reachable=persistence.check_reachable,
+        telemetry=telemetry,
     )
     limiter = LimitsAttemptLimiter(settings.rate_limits)
     services = Services(
-        run=UseCaseRunner(uow_factory, settings.retry),
+        run=UseCaseRunner(uow_factory, settings.retry, telemetry),
         hasher=Argon2PasswordHasher(
             settings.argon2_time_cost,
             settings.argon2_memory_kib,
@@ -109,9 +130,10 @@ def _create_app(
         check_reachable=persistence.check_reachable,
     )
     app = HeaderLimitedLitestar(
-        route_handlers=list(CONTROLLERS),
+        route_handlers=route_handlers,
         dependencies=dependencies(services),
-        exception_handlers=exception_handlers(),
+        exception_handlers=exception_handlers(telemetry),
+        middleware=middleware,
         before_send=[add_request_id, correct_allow],
         # Workers after the database plugin: they start after it and stop before it.
         # Admin commands after the workers (they extend the `jobs` group). The CLI's
@@ -134,12 +156,25 @@ def _create_app(
     return app
 
 
+def _renderer(persistence: Persistence) -> Callable[[], Awaitable[bytes]]:
+    async def render() -> bytes:
+        readings = (
+            await persistence.read_metrics()
+            if persistence.read_metrics is not None
+            else Readings(database_up=True)
+        )
+        return scrape(readings)
+
+    return render
+
+
 def memory_persistence() -> Persistence:
     """One in-memory store for the life of the app."""
     from infrastructure.persistence.memory import (
         InMemoryDatabaseProbe,
         InMemoryStore,
         InMemoryUnitOfWork,
+        job_counts,
     )
 
     store = InMemoryStore()
@@ -147,7 +182,15 @@ def memory_persistence() -> Persistence:
     async def close() -> None:
         """Nothing to release: the store lives and dies with the process."""
 
-    return Persistence(lambda: InMemoryUnitOfWork(store), InMemoryDatabaseProbe(), close)
+    async def read_metrics() -> Readings:
+        return Readings(database_up=True, jobs_by_status=job_counts(store))
+
+    return Persistence(
+        lambda: InMemoryUnitOfWork(store),
+        InMemoryDatabaseProbe(),
+        close,
+        read_metrics=read_metrics,
+    )
 
 
 def sql_persistence(settings: Settings) -> Persistence:
@@ -166,6 +209,8 @@ def sql_persistence(settings: Settings) -> Persistence:
         build_read_session_factory,
         build_session_factory,
         check_reachable,
+        job_counts,
+        pool_status,
         sqlalchemy_config,
     )
 
@@ -180,6 +225,10 @@ def sql_persistence(settings: Settings) -> Persistence:
         # up under its un-renamed state key), so dispose it here too; twice is harmless.
         await engine.dispose()
 
+    async def read_metrics() -> Readings:
+        counts = await job_counts(engine, METRICS_QUERY_TIMEOUT_S)
+        return Readings(counts is not None, pool_status(engine), counts)
+
     return Persistence(
         lambda: SqlAlchemyUnitOfWork(session_factory, read_session_factory),
         SqlAlchemyDatabaseProbe(engine),
@@ -192,6 +241,7 @@ def sql_persistence(settings: Settings) -> Persistence:
             SQLAlchemySerializationPlugin(),
         ],
         check_reachable=lambda: check_reachable(engine),
+        read_metrics=read_metrics,
     )
 
 

@@ -17,6 +17,7 @@ from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 from application.jobs.processing import JobProcessor
 from application.jobs.settings import JobSettings
 from application.jobs.worker import JobWorker
+from application.ports import NO_TELEMETRY, Telemetry
 from application.retry import RetryPolicy
 from application.runner import UseCaseRunner
 from domain.unit_of_work import UnitOfWork
@@ -36,8 +37,9 @@ class JobWorkersPlugin(InitPluginProtocol, CLIPluginProtocol):
         retry: RetryPolicy,
         close: Callable[[], Awaitable[None]] | None = None,
         check_reachable: Callable[[], Awaitable[None]] | None = None,
+        telemetry: Telemetry = NO_TELEMETRY,
     ) -> None:
-        self._run = UseCaseRunner(uow_factory, retry)
+        self._run = UseCaseRunner(uow_factory, retry, telemetry)
         self._settings = settings
         self._close = close
         self._check_reachable = check_reachable

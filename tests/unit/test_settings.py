@@ -230,3 +230,21 @@ def test_job_queue_limits_and_retention_are_read() -> None:
     assert (jobs.max_queued_per_user, jobs.retention_hours) == (3, 0.5)
     with pytest.raises(SettingsError, match="JOB_RETENTION_HOURS"):
         Settings.from_env({"JOB_RETENTION_HOURS": "-1"})
+
+
+@pytest.mark.parametrize(
+    ("env", "enabled"),
+    [
+        ({}, True),
+        ({"METRICS_ENABLED": ""}, True),
+        ({"METRICS_ENABLED": "false"}, False),
+        ({"METRICS_ENABLED": "1"}, True),
+    ],
+)
+def test_metrics_enabled_setting(env: dict[str, str], enabled: bool) -> None:
+    assert Settings.from_env(env).metrics_enabled is enabled
+
+
+def test_metrics_enabled_refuses_nonsense() -> None:
+    with pytest.raises(SettingsError, match="METRICS_ENABLED"):
+        Settings.from_env({"METRICS_ENABLED": "maybe"})

@@ -157,6 +157,9 @@ class JobProcessor:
             if finished is None:
                 raise LeaseLostError(f"job {job.id}: lease lost")
             await uow.commit()
+        if finished.finished_at is not None:
+            seconds = (finished.finished_at - finished.created_at).total_seconds()
+            self.run.telemetry.job_finished(str(finished.status), max(0.0, seconds))
         return finished
 
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 from argon2 import PasswordHasher as _Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from domain.errors import UnavailableError
+from domain.errors import UnavailableCause, UnavailableError
 
 T = TypeVar("T")
 BUSY = "too many sign-ins at once, try again shortly"
@@ -51,7 +51,7 @@ class Argon2PasswordHasher:
     async def _run(self, work: Callable[..., T], *args: str) -> T:
         # One event loop admits and releases, so a plain counter is exact.
         if self._admitted >= self._capacity:
-            raise UnavailableError(BUSY)
+            raise UnavailableError(BUSY, UnavailableCause.OVERLOADED)
         self._admitted += 1
         try:
             async with self._slots:

@@ -17,6 +17,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, InternalServerException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
+from application.ports import NO_TELEMETRY, Telemetry
 from domain.errors import (
     AuthenticationError,
     ConflictError,
@@ -180,11 +181,26 @@ def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Respo
     return _answer(INTERNAL, "an unexpected error occurred; quote the X-Request-ID to report it")
 
 
-def exception_handlers() -> ExceptionHandlersMap:
-    """Handlers for the app; the 500 key also stops plugins adding theirs (they back off
-    when any status handler exists).
+def unavailable_cause(error: Exception) -> str | None:
+    """Why a 503 answers ``error`` (an ``UnavailableCause`` value); ``None`` if it is not
+    a 503 of ours.
     """
-    return {Exception: handle_exception, 500: handle_exception}
+    if isinstance(error, ItemFailedError):
+        error = error.cause
+    return str(error.cause) if isinstance(error, UnavailableError) else None
+
+
+def exception_handlers(telemetry: Telemetry = NO_TELEMETRY) -> ExceptionHandlersMap:
+    """Handlers for the app; the 500 key also stops plugins adding theirs (they back off
+    when any status handler exists). Every 503 is counted by cause in ``telemetry``.
+    """
+
+    def handle(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
+        if (cause := unavailable_cause(error)) is not None:
+            telemetry.unavailable(cause)
+        return handle_exception(request, error)
+
+    return {Exception: handle, 500: handle}
 
 
 def _answer(

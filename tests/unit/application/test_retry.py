@@ -6,7 +6,7 @@ import pytest
 
 from application.retry import RetryPolicy
 from application.runner import UseCaseRunner
-from domain.errors import ConflictError, TransientError, UnavailableError
+from domain.errors import ConflictError, TransientError, UnavailableCause, UnavailableError
 from domain.unit_of_work import UnitOfWork
 from infrastructure.persistence.memory import InMemoryStore, InMemoryUnitOfWork
 
@@ -87,3 +87,46 @@ async def test_the_runner_gives_every_attempt_a_fresh_unit_of_work() -> None:
     assert await run(use_case, "ok") == "ok"
     assert len(made) == 3
     assert len(set(map(id, made))) == 3
+
+
+class RecordingTelemetry:
+    """Remembers every report."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+
+    def retried(self, code: str) -> None:
+        self.events.append(("retried", code))
+
+    def gave_up(self, code: str) -> None:
+        self.events.append(("gave_up", code))
+
+    def job_finished(self, status: str, seconds: float) -> None:
+        self.events.append(("job_finished", status))
+
+    def unavailable(self, cause: str) -> None:
+        self.events.append(("unavailable", cause))
+
+
+async def test_retries_and_giving_up_are_reported_with_the_code_and_cause() -> None:
+    telemetry = RecordingTelemetry()
+    with pytest.raises(UnavailableError) as raised:
+        await QUICK.run(Flaky(10, TransientError("deadlock", code="40P01")), telemetry)
+    assert telemetry.events == [("retried", "40P01")] * 3 + [("gave_up", "40P01")]
+    assert raised.value.cause is UnavailableCause.RETRIES_EXHAUSTED
+
+
+async def test_giving_up_on_a_lost_database_says_it_is_down() -> None:
+    lost = TransientError(
+        "refused", code="ConnectionRefusedError", cause=UnavailableCause.DATABASE_DOWN
+    )
+    with pytest.raises(UnavailableError) as raised:
+        await QUICK.run(Flaky(10, lost))
+    assert raised.value.cause is UnavailableCause.DATABASE_DOWN
+
+
+async def test_a_success_after_a_retry_reports_only_the_retry() -> None:
+    telemetry = RecordingTelemetry()
+    runner_policy = QUICK
+    assert await runner_policy.run(Flaky(1, TransientError("x", code="40001")), telemetry) == "done"
+    assert telemetry.events == [("retried", "40001")]

@@ -1,6 +1,7 @@
 """Persistence in process memory: the same semantics as the SQL store, for tests and demos."""
 
 from infrastructure.persistence.memory.categories import InMemoryCategoryRepository
+from infrastructure.persistence.memory.job_counts import job_counts
 from infrastructure.persistence.memory.jobs import InMemoryJobRepository
 from infrastructure.persistence.memory.probe import InMemoryDatabaseProbe
 from infrastructure.persistence.memory.store import InMemoryStore
@@ -18,4 +19,5 @@ __all__ = [
     "InMemoryUnitOfWork",
     "InMemoryUserRepository",
     "TransactionStateError",
+    "job_counts",
 ]

@@ -3,7 +3,9 @@
 from infrastructure.persistence.sqlalchemy.categories import SqlAlchemyCategoryRepository
 from infrastructure.persistence.sqlalchemy.config import sqlalchemy_config
 from infrastructure.persistence.sqlalchemy.engine import behind_transaction_pooler, build_engine
+from infrastructure.persistence.sqlalchemy.job_counts import job_counts
 from infrastructure.persistence.sqlalchemy.jobs import SqlAlchemyJobRepository
+from infrastructure.persistence.sqlalchemy.pool import pool_status
 from infrastructure.persistence.sqlalchemy.probe import SqlAlchemyDatabaseProbe
 from infrastructure.persistence.sqlalchemy.reachability import check_reachable
 from infrastructure.persistence.sqlalchemy.records import metadata
@@ -28,7 +30,9 @@ __all__ = [
     "build_read_session_factory",
     "build_session_factory",
     "check_reachable",
+    "job_counts",
     "metadata",
+    "pool_status",
     "sqlalchemy_config",
     "upgrade_schema",
 ]

@@ -14,6 +14,7 @@ from domain.errors import (
     ConflictError,
     DomainError,
     TransientError,
+    UnavailableCause,
     UnavailableError,
 )
 from domain.task import not_your_category
@@ -131,7 +132,7 @@ def _from_sqlite(error: sqlite3.Error, original: BaseException) -> DomainError |
     code = getattr(error, "sqlite_errorcode", None)
     busy = code is not None and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
     if isinstance(error, sqlite3.OperationalError) and busy:
-        return UnavailableError("the database is busy, try again")
+        return UnavailableError("the database is busy, try again", UnavailableCause.DATABASE_BUSY)
     if not isinstance(error, sqlite3.IntegrityError):
         return None
     # sqlite3 names the violated index only in its message; nothing else carries it.
@@ -164,7 +165,10 @@ def translate_error(error: BaseException) -> DomainError | None:
             # The authenticator checks first; this holds when its memory is stale.
             return AuthenticationError(NO_SUCH_USER)
         return None
-    if state is not None and (state.startswith("08") or state in _TRANSIENT_STATES):
+    if state is not None and (state.startswith("08") or state.startswith("57P")):
+        # The connection is gone or the server is shutting down / starting up.
+        return TransientError(_UNAVAILABLE, code=state, cause=UnavailableCause.DATABASE_DOWN)
+    if state is not None and state in _TRANSIENT_STATES:
         return TransientError(_UNAVAILABLE, code=state)
     sqlite_error = _sqlite_error(error)
     if sqlite_error is not None:
@@ -172,10 +176,13 @@ def translate_error(error: BaseException) -> DomainError | None:
         if translated is not None:
             return translated
     if _is_pool_timeout(error):
-        return UnavailableError("no database connection free in time, try again later")
+        return UnavailableError(
+            "no database connection free in time, try again later",
+            UnavailableCause.POOL_EXHAUSTED,
+        )
     lost = _lost_connection(error)
     if lost is not None:
-        return TransientError(_UNAVAILABLE, code=lost)
+        return TransientError(_UNAVAILABLE, code=lost, cause=UnavailableCause.DATABASE_DOWN)
     return None
 
 

@@ -8,7 +8,7 @@ from typing import Any, NoReturn, Self, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.errors import TransientError, UnavailableError
+from domain.errors import TransientError, UnavailableCause, UnavailableError
 from domain.repositories import (
     CategoryRepository,
     JobRepository,
@@ -122,7 +122,9 @@ class SqlAlchemyUnitOfWork:
             # The connection went during COMMIT: the write may or may not be stored,
             # so replaying the unit of work could apply it twice. Answer 503 instead.
             logger.warning("commit outcome unknown (%s)", error.code)
-            raise UnavailableError(COMMIT_OUTCOME_UNKNOWN) from error.__cause__
+            raise UnavailableError(
+                COMMIT_OUTCOME_UNKNOWN, UnavailableCause.COMMIT_OUTCOME_UNKNOWN
+            ) from error.__cause__
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
