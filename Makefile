@@ -19,7 +19,7 @@ LITESTAR := $(RUN) litestar --app $(APP)
 	.tools/bin/pip install --quiet uv
 
 .venv/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --compile-bytecode
+	$(UV) sync --frozen --compile-bytecode --extra otel
 	touch $@
 
 install: .venv/.installed
