@@ -1,5 +1,6 @@
 """Ports for the I/O the use cases need besides persistence."""
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -117,6 +118,12 @@ class Telemetry(Protocol):
         """A request was answered 503 for ``cause`` (an ``UnavailableCause`` value)."""
         ...
 
+    def batch(self, job_id: int, size: int) -> AbstractContextManager[None]:
+        """Surrounds the processing of one batch of ``size`` tasks of job ``job_id``
+        (a trace span when tracing is on); must not swallow the batch's exceptions.
+        """
+        ...
+
 
 class _NoTelemetry:
     """Telemetry that records nothing."""
@@ -132,6 +139,9 @@ class _NoTelemetry:
 
     def unavailable(self, cause: str) -> None:
         pass
+
+    def batch(self, job_id: int, size: int) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 NO_TELEMETRY: Telemetry = _NoTelemetry()

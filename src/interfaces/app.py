@@ -4,6 +4,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from litestar import Litestar
 from litestar.logging import LoggingConfig
@@ -40,6 +41,10 @@ from interfaces.http.metrics import metrics_route, request_metrics_config
 from interfaces.http.openapi import complete_document, openapi_config
 from interfaces.http.request_id import add_request_id
 from interfaces.job_workers_plugin import JobWorkersPlugin
+from interfaces.tracing import configure_tracing
+
+if TYPE_CHECKING:
+    from interfaces.tracing.otel import Tracing
 
 MAX_BODY_BYTES = 1024 * 1024
 # How long a scrape waits for the database's job counts before reporting it down.
@@ -66,28 +71,35 @@ def create_app(
     settings: Settings | None = None,
     *,
     unit_of_work_factory: Callable[[], UnitOfWork] | None = None,
+    tracing: "Tracing | None" = None,
 ) -> Litestar:
     """Build the app for ``settings`` (read from the environment when not given).
 
     ``unit_of_work_factory`` replaces the persistence's own units of work (tests use it
     to inject failures); the probe and the engine's lifecycle stay the settings' own.
+    ``tracing`` replaces the one the environment asks for (tests: an in-memory exporter).
     Read from the environment (a server, the CLI), unusable settings end the process
     with one line on stderr and status 2; given settings raise ``SettingsError``.
     """
     if settings is not None:
-        return _create_app(settings, unit_of_work_factory)
+        return _create_app(settings, unit_of_work_factory, tracing)
     try:
-        return _create_app(Settings.from_env(), unit_of_work_factory)
+        return _create_app(Settings.from_env(), unit_of_work_factory, tracing)
     except SettingsError as error:
         exit_with(f"tasklane cannot start: {error}", SETTINGS_ERROR_STATUS)
 
 
 def _create_app(
-    settings: Settings, unit_of_work_factory: Callable[[], UnitOfWork] | None
+    settings: Settings,
+    unit_of_work_factory: Callable[[], UnitOfWork] | None,
+    tracing: "Tracing | None" = None,
 ) -> Litestar:
     secret = resolve_signing_secret(settings)
+    tracing = tracing or configure_tracing()
     persistence = (
-        memory_persistence() if settings.persistence == "memory" else sql_persistence(settings)
+        memory_persistence()
+        if settings.persistence == "memory"
+        else sql_persistence(settings, tracing)
     )
     uow_factory = unit_of_work_factory or persistence.unit_of_work_factory
     telemetry: Telemetry = NO_TELEMETRY
@@ -98,6 +110,8 @@ def _create_app(
         telemetry = PrometheusTelemetry()
         route_handlers.append(metrics_route(_renderer(persistence)))
         middleware.append(request_metrics_config().middleware)
+    if tracing is not None:
+        telemetry = tracing.telemetry(telemetry)
     workers = JobWorkersPlugin(
         uow_factory,
         settings.jobs,
@@ -138,7 +152,15 @@ def _create_app(
         # Workers after the database plugin: they start after it and stop before it.
         # Admin commands after the workers (they extend the `jobs` group). The CLI's
         # start-up report last: it wraps the commands the others added.
-        plugins=[*persistence.plugins, workers, admin, GracefulHttp(), StartUpReport()],
+        # Tracing first: its server span wraps everything else.
+        plugins=[
+            *(tracing.plugins if tracing else []),
+            *persistence.plugins,
+            workers,
+            admin,
+            GracefulHttp(),
+            StartUpReport(),
+        ],
         on_startup=[tune_garbage_collector],
         on_shutdown=[persistence.close, limiter.close],
         request_max_body_size=MAX_BODY_BYTES,
@@ -193,7 +215,7 @@ def memory_persistence() -> Persistence:
     )
 
 
-def sql_persistence(settings: Settings) -> Persistence:
+def sql_persistence(settings: Settings, tracing: "Tracing | None" = None) -> Persistence:
     """One engine for the life of the app; nothing connects before the first request."""
     # Imported here so that memory-only runs never load the SQL stack.
     from advanced_alchemy.extensions.litestar import (
@@ -215,6 +237,8 @@ def sql_persistence(settings: Settings) -> Persistence:
     )
 
     engine = build_engine(settings.database, production=settings.is_production)
+    if tracing is not None:
+        tracing.instrument_engine(engine)
     session_factory = build_session_factory(engine)
     read_session_factory = build_read_session_factory(
         engine, pooled=behind_transaction_pooler(settings.database)

@@ -68,7 +68,8 @@ class JobProcessor:
     async def _step(self, job: Job, size: int) -> Job:
         batch = job.remaining[:size]
         try:
-            return await self.run(self._advance, job, batch)
+            with self.run.telemetry.batch(job.id, len(batch)):
+                return await self.run(self._advance, job, batch)
         except UnavailableError:
             raise
         except DomainError as error:

@@ -10,6 +10,7 @@ scrape time are the scraping process's own.
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,10 @@ class PrometheusTelemetry:
 
     def job_finished(self, status: str, seconds: float) -> None:
         _JOB_DURATION.labels(status).observe(seconds)
+
+    def batch(self, job_id: int, size: int) -> AbstractContextManager[None]:
+        """No metric per batch: job durations are enough."""
+        return nullcontext()
 
     def unavailable(self, cause: str) -> None:
         _UNAVAILABLE.labels(cause).inc()

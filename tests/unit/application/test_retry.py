@@ -1,6 +1,7 @@
 """The retry policy and the use-case runner: what is retried, how often, how long."""
 
 import time
+from contextlib import AbstractContextManager, nullcontext
 
 import pytest
 
@@ -106,6 +107,9 @@ class RecordingTelemetry:
 
     def unavailable(self, cause: str) -> None:
         self.events.append(("unavailable", cause))
+
+    def batch(self, job_id: int, size: int) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 async def test_retries_and_giving_up_are_reported_with_the_code_and_cause() -> None:

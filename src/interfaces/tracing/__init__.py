@@ -1,0 +1,36 @@
+"""Traces, opt-in: on only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` or
+``OTEL_TRACES_EXPORTER`` is set (``OTEL_TRACES_EXPORTER=none`` keeps them off).
+
+Nothing of OpenTelemetry is imported here: the switch reads the environment, and only
+when tracing is on does it import ``interfaces.tracing.otel`` (the ``tasklane[otel]``
+extra), so a run without the variables pays nothing.
+"""
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from interfaces.tracing.otel import Tracing
+
+ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT"
+EXPORTER = "OTEL_TRACES_EXPORTER"
+
+__all__ = ["configure_tracing", "tracing_requested"]
+
+
+def tracing_requested(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether the environment asks for traces (an empty variable counts as unset)."""
+    exporter = environ.get(EXPORTER, "").strip().lower()
+    if exporter == "none":
+        return False
+    return bool(exporter or environ.get(ENDPOINT, "").strip())
+
+
+def configure_tracing(environ: Mapping[str, str] = os.environ) -> "Tracing | None":
+    """The tracing of this app, or ``None`` (and no import) when it is not asked for."""
+    if not tracing_requested(environ):
+        return None
+    from interfaces.tracing.otel import Tracing, exporter_from_env
+
+    return Tracing.with_exporter(exporter_from_env(environ))
