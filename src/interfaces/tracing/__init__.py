@@ -10,6 +10,8 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from interfaces.cli import SETTINGS_ERROR_STATUS, exit_with
+
 if TYPE_CHECKING:
     from interfaces.tracing.otel import Tracing
 
@@ -28,9 +30,17 @@ def tracing_requested(environ: Mapping[str, str] = os.environ) -> bool:
 
 
 def configure_tracing(environ: Mapping[str, str] = os.environ) -> "Tracing | None":
-    """The tracing of this app, or ``None`` (and no import) when it is not asked for."""
+    """The tracing of this app, or ``None`` (and no import) when it is not asked for.
+    A mistake (an unknown exporter, the extra missing) ends the process with one line.
+    """
     if not tracing_requested(environ):
         return None
-    from interfaces.tracing.otel import Tracing, exporter_from_env
+    try:
+        from interfaces.tracing.otel import Tracing, exporter_from_env
 
-    return Tracing.with_exporter(exporter_from_env(environ))
+        return Tracing.with_exporter(exporter_from_env(environ))
+    except ImportError as error:
+        problem = f"{error}; install the extra: pip install 'tasklane[otel]'"
+    except ValueError as error:
+        problem = str(error)
+    return exit_with(f"tasklane cannot start: traces: {problem}", SETTINGS_ERROR_STATUS)

@@ -34,6 +34,13 @@ from opentelemetry.sdk.trace.export import (
     SimpleSpanProcessor,
     SpanExporter,
 )
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_ON,
+    Decision,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+)
 
 from application.ports import Telemetry
 from interfaces.http.request_id import request_id_of
@@ -51,7 +58,7 @@ def exporter_from_env(environ: Mapping[str, str]) -> SpanExporter:
     if name == "console":
         return ConsoleSpanExporter()
     if name != "otlp":
-        raise ValueError(f"OTEL_TRACES_EXPORTER={name!r}: tasklane knows otlp, console, none")
+        raise ValueError(f"OTEL_TRACES_EXPORTER={name}: tasklane knows otlp, console and none")
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
     return OTLPSpanExporter()
@@ -71,7 +78,10 @@ class Tracing:
         processor: SpanProcessor = (
             BatchSpanProcessor(exporter) if batched else SimpleSpanProcessor(exporter)
         )
-        provider = TracerProvider(resource=Resource.create({"service.name": SERVICE_NAME}))
+        provider = TracerProvider(
+            resource=Resource.create({"service.name": SERVICE_NAME}),
+            sampler=ParentBased(root=_NoOrphanStatements()),
+        )
         provider.add_span_processor(processor)
         return cls(provider)
 
@@ -102,6 +112,31 @@ class Tracing:
         EngineTracer(tracer, engine.sync_engine, usage)  # type: ignore[no-untyped-call]
 
 
+class _NoOrphanStatements(Sampler):
+    """Root spans are requests and job batches; a SQL statement outside them (a worker
+    polling the queue twice a second, the metrics scrape's query) is not traced.
+    """
+
+    def should_sample(
+        self,
+        parent_context: Any,
+        trace_id: int,
+        name: str,
+        kind: trace.SpanKind | None = None,
+        attributes: Any = None,
+        links: Any = None,
+        trace_state: Any = None,
+    ) -> SamplingResult:
+        if kind is trace.SpanKind.CLIENT:
+            return SamplingResult(Decision.DROP)
+        return ALWAYS_ON.should_sample(
+            parent_context, trace_id, name, kind, attributes, links, trace_state
+        )
+
+    def get_description(self) -> str:
+        return "NoOrphanStatements"
+
+
 def _method_only(scope: Scope) -> tuple[str, dict[str, Any]]:
     return str(scope.get("method", "")).strip() or "websocket", {}
 
@@ -121,10 +156,10 @@ class _RouteNamingPlugin(InitPlugin):
         _install_log_record_fields()
         logging_config = app_config.logging_config
         if isinstance(logging_config, LoggingConfig):
-            for formatter in logging_config.formatters.values():
+            for name, formatter in list(logging_config.formatters.items()):
                 fmt = formatter.get("format")
                 if isinstance(fmt, str) and "%(trace_id)s" not in fmt:
-                    formatter["format"] = fmt + LOG_FIELDS
+                    logging_config.formatters[name] = {**formatter, "format": fmt + LOG_FIELDS}
         return app_config
 
     async def _shutdown(self) -> None:
