@@ -7,6 +7,7 @@ thread renders and writes off the loop).
 """
 
 import asyncio
+import logging
 import os
 import time
 from dataclasses import replace
@@ -36,6 +37,8 @@ _SETTINGS = Settings(
 
 async def _per_request_us(log_level: str) -> float:
     app = create_app(replace(_SETTINGS, log_level=log_level, log_format="json"))
+    # The bench's own client logs each request at INFO; a server has no such line.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     async with app.lifespan():
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
