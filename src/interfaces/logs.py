@@ -11,7 +11,9 @@ one ever be passed as a field.
 import atexit
 import copy
 import logging
+import time
 from collections.abc import MutableMapping
+from datetime import UTC, datetime
 from logging.handlers import QueueHandler, QueueListener
 from queue import Queue
 from typing import Any, Literal
@@ -105,12 +107,23 @@ def redact(
     return event_dict
 
 
+def stamp_when_logged(
+    _logger: object, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """The time the line was logged (the record's), not when the listener renders it."""
+    record = event_dict.get("_record")
+    created = record.created if isinstance(record, logging.LogRecord) else time.time()
+    moment = datetime.fromtimestamp(created, UTC)
+    event_dict["timestamp"] = moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return event_dict
+
+
 def _formatter(log_format: LogFormat) -> dict[str, Any]:
     pre_chain = [
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        stamp_when_logged,
         redact,
     ]
     renderer: list[Any] = (
