@@ -27,6 +27,8 @@ _HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 
 ISOLATION_LEVELS = ("READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("json", "console")
+LogFormat = Literal["json", "console"]
 _GENERATE_ONE = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
@@ -103,6 +105,8 @@ class Settings:
     # Browser origins allowed to call the API; empty: no CORS headers at all.
     cors_allow_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
+    # Log lines as JSON objects (production's default) or console text (development's).
+    log_format: LogFormat = "console"
     # Prometheus metrics at GET /metrics.
     metrics_enabled: bool = True
 
@@ -151,6 +155,12 @@ class Settings:
             rate_limits=_rate_limits(env),
             cors_allow_origins=_origins(env, "CORS_ALLOW_ORIGINS"),
             log_level=choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
+            log_format=choice(  # type: ignore[arg-type]
+                env,
+                "LOG_FORMAT",
+                LOG_FORMATS,
+                "json" if environment == "production" else "console",
+            ),
             # On unless set to a false value.
             metrics_enabled=flag(env, "METRICS_ENABLED")
             if env.get("METRICS_ENABLED", "").strip()

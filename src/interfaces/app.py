@@ -7,7 +7,6 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from litestar import Litestar
-from litestar.logging import LoggingConfig
 from litestar.plugins import PluginProtocol
 from litestar.types import ControllerRouterHandler, Middleware
 
@@ -41,6 +40,7 @@ from interfaces.http.metrics import metrics_route, request_metrics_config
 from interfaces.http.openapi import complete_document, openapi_config
 from interfaces.http.request_id import add_request_id
 from interfaces.job_workers_plugin import JobWorkersPlugin
+from interfaces.logs import logging_config
 from interfaces.tracing import configure_tracing
 
 if TYPE_CHECKING:
@@ -166,10 +166,8 @@ def _create_app(
         request_max_body_size=MAX_BODY_BYTES,
         cors_config=cors_config(settings.cors_allow_origins),
         openapi_config=openapi_config(_version()),
-        logging_config=LoggingConfig(
-            root={"level": settings.log_level, "handlers": ["queue_listener"]},
-            # Unexpected errors are logged once, by our 500 handler, with the request id.
-            log_exceptions="never",
+        logging_config=logging_config(
+            settings.log_level, settings.log_format, sql_echo=settings.database.echo
         ),
     )
     complete_document(app)

@@ -216,6 +216,7 @@ async def test_sigterm_under_load_drops_no_request_and_leaves_nothing_behind(
     assert "Application shutdown complete" in log, log
     assert "Traceback" not in log, log
     assert "ERROR" not in log, log
+    assert '"level": "error"' not in log, log  # production logs are JSON
     # No job is left leased to the worker that is gone.
     assert "running" not in statuses, statuses
     assert row is not None

@@ -18,6 +18,7 @@ from application.jobs.settings import JobSettings
 from application.ports import AttemptLimiter, DatabaseProbe, PasswordHasher, TokenService
 from application.runner import UseCaseRunner
 from domain.ids import UserId
+from interfaces.http.access_log import note_caller
 from interfaces.http.bearer import bearer_token
 
 
@@ -78,7 +79,9 @@ def dependencies(services: Services) -> dict[str, Provide]:
 
     async def provide_caller(request: Request[Any, Any, Any]) -> Caller:
         token = bearer_token(request.headers.get("authorization"))
-        return Caller(await authenticator.user_of(token), services.run)
+        user_id = await authenticator.user_of(token)
+        note_caller(user_id)
+        return Caller(user_id, services.run)
 
     shared: dict[object, object] = {
         RunDep: services.run,

@@ -10,6 +10,7 @@ from litestar import Litestar
 from litestar.enums import ScopeType
 from litestar.types import Receive, Scope, Send
 
+from interfaces.http.access_log import serve_logged
 from interfaces.http.errors import HEADERS_TOO_LARGE
 from interfaces.http.problems import PROBLEM_MEDIA_TYPE, problem_document
 from interfaces.http.request_id import add_request_id
@@ -30,10 +31,16 @@ class HeaderLimitedLitestar(Litestar):
     __slots__ = ()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
-        if scope["type"] == ScopeType.HTTP and header_bytes(scope) > MAX_HEADER_BYTES:
-            await _refuse(scope, send)
-            return
-        await super().__call__(scope, receive, send)
+        if scope["type"] != ScopeType.HTTP:
+            await super().__call__(scope, receive, send)
+        elif header_bytes(scope) > MAX_HEADER_BYTES:
+            await serve_logged(_refuse_request, scope, receive, send)
+        else:
+            await serve_logged(super().__call__, scope, receive, send)
+
+
+async def _refuse_request(scope: Scope, receive: Receive, send: Send) -> None:
+    await _refuse(scope, send)
 
 
 async def _refuse(scope: Scope, send: Send) -> None:
