@@ -26,7 +26,7 @@ import pytest
 
 from infrastructure.persistence.sqlalchemy.engine import APPLICATION_NAME
 from tests.faults.conftest import DATABASE, Cluster
-from tests.support.postgres_cluster import free_port
+from tests.support.served import free_port, wait_until_live
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
 
@@ -88,7 +88,7 @@ def service(cluster: Cluster, tmp_path: Path) -> Iterator[tuple[subprocess.Popen
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_live(process, url, tmp_path / "service.log")
+        wait_until_live(process, url, log=tmp_path / "service.log")
         yield process, url
     finally:
         if process.poll() is None:
@@ -96,20 +96,6 @@ def service(cluster: Cluster, tmp_path: Path) -> Iterator[tuple[subprocess.Popen
             process.wait()
         log.close()
         print((tmp_path / "service.log").read_text(errors="replace"))
-
-
-def _wait_until_live(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the service exited: {log.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"{url}/health/live", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail("the service did not come up")
 
 
 @asynccontextmanager

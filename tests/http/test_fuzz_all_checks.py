@@ -10,10 +10,8 @@ resources gone), with a fixed seed and example budget. ``fuzz/schemathesis.toml`
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import httpx
 import pytest
 
 from tests.http.support import PASSWORD
+from tests.support.served import free_port, wait_until_live
 from tests.support.tokens import TEST_JWT_SECRET
 
 ROOT = Path(__file__).parents[2]
@@ -37,9 +36,7 @@ GENEROUS = "1000/minute"
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[str]:
     """The service's origin: uvicorn in a subprocess, in-memory store, cheap hashing."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "ENVIRONMENT": "development",
@@ -63,25 +60,12 @@ def service(tmp_path: Path) -> Iterator[str]:
     process = subprocess.Popen([*command, *options], env=env, cwd=tmp_path, stderr=log)
     origin = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_live(process, origin)
+        wait_until_live(process, origin, timeout_s=STARTUP_TIMEOUT_S)
         yield origin
     finally:
         process.terminate()
         process.wait(timeout=10)
         log.close()
-
-
-def _wait_until_live(process: subprocess.Popen[bytes], origin: str) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail("the service exited before answering")
-        try:
-            if httpx.get(f"{origin}/health/live", timeout=0.5).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    pytest.fail(f"the service did not answer within {STARTUP_TIMEOUT_S} s")
 
 
 def _signed_in(origin: str) -> str:

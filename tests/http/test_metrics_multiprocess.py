@@ -3,10 +3,8 @@
 """
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,31 +12,11 @@ import httpx
 import pytest
 
 from tests.http.test_metrics import parse, value
+from tests.support.served import free_port, wait_until_live
 from tests.support.tokens import TEST_JWT_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 LIVE = {"method": "GET", "path": "/health/live", "status_code": "200", "app_name": "tasklane"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def _wait_until_live(process: subprocess.Popen[bytes], url: str) -> None:
-    for _ in range(200):
-        if process.poll() is not None:
-            error = process.stderr.read().decode() if process.stderr else ""
-            pytest.fail(f"the service at {url} exited: {error}")
-        try:
-            if httpx.get(f"{url}/health/live", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"the service at {url} did not come up")
 
 
 @pytest.fixture
@@ -69,7 +47,7 @@ def two_processes(metrics_dir: Path) -> Iterator[list[str]]:
     servers: list[tuple[subprocess.Popen[bytes], str]] = []
     try:
         for index in range(2):
-            port = _free_port()
+            port = free_port()
             command = [sys.executable, "-m", "uvicorn", "--factory", "interfaces.app:create_app"]
             command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
             process_env = env if index == 0 else {**env, "TASKLANE_METRICS_DIR_CLEANED_BY": "1"}
@@ -81,7 +59,7 @@ def two_processes(metrics_dir: Path) -> Iterator[list[str]]:
                 stderr=subprocess.PIPE,
             )
             servers.append((process, f"http://127.0.0.1:{port}"))
-            _wait_until_live(process, servers[-1][1])
+            wait_until_live(process, servers[-1][1])
         yield [url for _, url in servers]
     finally:
         for process, _ in servers:

@@ -1,10 +1,8 @@
 """Attempt limits counted in Redis hold across apps and across server processes."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import replace
@@ -19,6 +17,7 @@ from interfaces.app import create_app
 from tests.http.conftest import FAST
 from tests.http.support import PASSWORD, assert_problem
 from tests.support.asgi import asgi_transport, serving
+from tests.support.served import free_port, wait_until_live
 from tests.support.tokens import TEST_JWT_SECRET
 
 pytestmark = pytest.mark.asyncio
@@ -69,13 +68,6 @@ async def test_apps_counting_in_redis_share_the_account_limit(
     assert_locked(await wrong_password(two_apps[1], "ada@example.com"))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.fixture
 def two_processes(redis_url: str, redis_prefix: str) -> Iterator[list[str]]:
     """Base URLs of two uvicorn processes of the service counting in the same Redis."""
@@ -102,7 +94,7 @@ def two_processes(redis_url: str, redis_prefix: str) -> Iterator[list[str]]:
             )
             servers.append((process, f"http://127.0.0.1:{port}"))
         for process, url in servers:
-            _wait_until_live(process, url)
+            wait_until_live(process, url)
         yield [url for _, url in servers]
     finally:
         for process, _ in servers:
@@ -115,20 +107,6 @@ def two_processes(redis_url: str, redis_prefix: str) -> Iterator[list[str]]:
                 process.wait()
             if process.stderr is not None:
                 process.stderr.close()
-
-
-def _wait_until_live(process: subprocess.Popen[bytes], url: str) -> None:
-    for _ in range(200):
-        if process.poll() is not None:
-            error = process.stderr.read().decode() if process.stderr else ""
-            pytest.fail(f"the service at {url} exited: {error}")
-        try:
-            if httpx.get(f"{url}/health/live", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"the service at {url} did not come up")
 
 
 async def test_two_server_processes_share_the_account_limit_through_redis(

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tests.support.postgres_cluster import free_port
+from tests.support.served import free_port
 
 # Debian's package installs into /usr/sbin, which a non-root PATH often lacks.
 _FALLBACK_EXECUTABLE = Path("/usr/sbin/pgbouncer")

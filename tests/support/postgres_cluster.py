@@ -8,6 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support.served import free_port
+
 
 def _bin_dir() -> Path | None:
     found = shutil.which("pg_ctl")
@@ -15,12 +17,6 @@ def _bin_dir() -> Path | None:
         return Path(found).parent
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
     return versions[0] if versions else None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class PostgresCluster:
