@@ -2,12 +2,9 @@
 per request, and no password, token or ``Authorization`` in any line.
 """
 
-import io
-import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Any
 
 import httpx
 import pytest
@@ -15,45 +12,24 @@ import pytest_asyncio
 
 from infrastructure.settings import LogFormat, Settings, SettingsError
 from interfaces.app import create_app
-from interfaces.logs import RequestContextQueueHandler, drain_logs
 from tests.http.conftest import FAST
 from tests.http.support import PASSWORD, Api
 from tests.support.asgi import asgi_transport, serving
+from tests.support.logs import Captured, capture_logs
 
 REQUEST_ID = "log-test-1"
 
 
-class Captured:
-    """What the app's log pipeline wrote, as text and as JSON objects."""
-
-    def __init__(self, stream: io.StringIO) -> None:
-        self.stream = stream
-
-    @property
-    def text(self) -> str:
-        drain_logs()
-        return self.stream.getvalue()
-
-    @property
-    def lines(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.text.splitlines()]
-
-
 @pytest.fixture
 def captured() -> Captured:
-    return Captured(io.StringIO())
+    return Captured()
 
 
 @pytest_asyncio.fixture
 async def api(captured: Captured) -> AsyncIterator[Api]:
     """The app with JSON logs at INFO, its log output captured."""
     app = create_app(replace(FAST, log_level="INFO", log_format="json"))
-    [queue_handler] = [
-        h for h in logging.getLogger().handlers if isinstance(h, RequestContextQueueHandler)
-    ]
-    for target in queue_handler.listener.handlers:
-        assert isinstance(target, logging.StreamHandler)
-        target.setStream(captured.stream)
+    capture_logs(captured)
     async with (
         serving(app),
         httpx.AsyncClient(transport=asgi_transport(app), base_url="http://tasklane.test") as client,
@@ -120,12 +96,7 @@ async def test_no_password_token_or_authorization_reaches_the_log(
 
 def _capture_app_logs(captured: Captured, log_format: LogFormat) -> None:
     create_app(replace(FAST, log_level="INFO", log_format=log_format))
-    [queue_handler] = [
-        h for h in logging.getLogger().handlers if isinstance(h, RequestContextQueueHandler)
-    ]
-    for target in queue_handler.listener.handlers:
-        assert isinstance(target, logging.StreamHandler)
-        target.setStream(captured.stream)
+    capture_logs(captured)
 
 
 def test_sensitive_fields_are_masked(captured: Captured) -> None:
