@@ -155,8 +155,12 @@ async def test_statements_outside_a_request_or_batch_are_not_traced(
     [
         ({"OTEL_TRACES_EXPORTER": "zipkin"}, "OTEL_TRACES_EXPORTER=zipkin: tasklane knows"),
         ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}, "tasklane[otel]"),
+        (
+            {"OTEL_TRACES_EXPORTER": "console", "OTEL_TRACES_SAMPLER": "sometimes"},
+            "OTEL_TRACES_SAMPLER=sometimes: tasklane knows",
+        ),
     ],
-    ids=["unknown-exporter", "extra-missing"],
+    ids=["unknown-exporter", "extra-missing", "unknown-sampler"],
 )
 def test_a_tracing_mistake_is_one_line(
     tmp_path: Path, variables: dict[str, str], message: str

@@ -6,7 +6,6 @@ line outside any request carries neither.
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +18,6 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from infrastructure.settings import Settings
 from interfaces.app import create_app
 from interfaces.tracing.otel import Tracing
-from tests.http.backends import settings_for
 from tests.http.support import Api
 from tests.support.asgi import asgi_transport, serving
 from tests.support.logs import Captured, capture_logs
@@ -53,16 +51,9 @@ class Traced:
 
 
 @pytest.fixture
-def echoing_sqlite(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """SQLite, JSON logs at INFO, SQL statements logged (``DATABASE_ECHO``)."""
-    request.param = "sqlite"
-    settings = settings_for(request, tmp_path)
-    return replace(
-        settings,
-        log_level="INFO",
-        log_format="json",
-        database=replace(settings.database, echo=True),
-    )
+def echoing_sqlite(sqlite_json: Settings) -> Settings:
+    """SQL statements logged too (``DATABASE_ECHO``)."""
+    return replace(sqlite_json, database=replace(sqlite_json.database, echo=True))
 
 
 @pytest_asyncio.fixture
