@@ -137,3 +137,32 @@ def test_tracebacks_show_no_local_values(captured: Captured, log_format: LogForm
         logging.getLogger("tasklane.test").exception("it failed")
     assert "ValueError: failed" in captured.text
     assert "hunter2" not in captured.text
+
+
+@pytest.mark.asyncio
+async def test_every_line_inside_a_request_carries_its_fields(
+    sqlite_json: Settings, captured: Captured
+) -> None:
+    """The SQL statements (``DATABASE_ECHO``) of a request carry its id, method, route and
+    caller like its access line, and never a bound value.
+    """
+    app = create_app(replace(sqlite_json, database=replace(sqlite_json.database, echo=True)))
+    capture_logs(captured)
+    async with (
+        serving(app),
+        httpx.AsyncClient(transport=asgi_transport(app), base_url="http://tasklane.test") as client,
+    ):
+        api = Api(client)
+        await api.sign_up("echo@example.com")
+        user_id = (await api.get("/auth/me")).json()["id"]
+        created = await api.post(
+            "/tasks", json={"title": "Secret plans"}, headers={"X-Request-ID": "echoed-1"}
+        )
+        assert created.status_code == 201
+    lines = [line for line in captured.lines if line.get("request_id") == "echoed-1"]
+    statements = [line for line in lines if line["logger"].startswith("sqlalchemy")]
+    assert len(statements) >= 2, lines
+    assert lines[-1]["logger"] == "tasklane.access"
+    for line in lines:
+        assert (line["method"], line["route"], line["user_id"]) == ("POST", "/tasks", user_id)
+    assert "Secret plans" not in captured.text
