@@ -18,6 +18,7 @@ from infrastructure.observability import (
     Readings,
     prepare_multiprocess_directory,
     scrape,
+    shared_by_workers,
 )
 from infrastructure.security import (
     Argon2PasswordHasher,
@@ -42,6 +43,7 @@ from interfaces.http.request_id import add_request_id
 from interfaces.job_workers_plugin import JobWorkersPlugin
 from interfaces.logs import logging_config
 from interfaces.tracing import configure_tracing
+from interfaces.worker_metrics import MetricsAcrossWorkers
 
 if TYPE_CHECKING:
     from interfaces.tracing.otel import Tracing
@@ -105,11 +107,13 @@ def _create_app(
     telemetry: Telemetry = NO_TELEMETRY
     route_handlers: list[ControllerRouterHandler] = list(CONTROLLERS)
     middleware: list[Middleware] = []
+    cli_plugins: list[PluginProtocol] = []
     if settings.metrics_enabled:
         prepare_multiprocess_directory()
         telemetry = PrometheusTelemetry()
         route_handlers.append(metrics_route(_renderer(persistence)))
         middleware.append(request_metrics_config().middleware)
+        cli_plugins.append(MetricsAcrossWorkers(shared_by_workers))
     if tracing is not None:
         telemetry = tracing.telemetry(telemetry)
     workers = JobWorkersPlugin(
@@ -159,6 +163,7 @@ def _create_app(
             workers,
             admin,
             GracefulHttp(),
+            *cli_plugins,
             StartUpReport(),
         ],
         on_startup=[tune_garbage_collector],

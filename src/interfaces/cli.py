@@ -54,6 +54,20 @@ class StartUpReport(CLIPluginProtocol):
                         command.callback = _one_line_when_unreachable(command.callback)
 
 
+def wrap_run_command(
+    cli: click.Group, marker: str, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]
+) -> None:
+    """``litestar run`` calls ``wrap(its callback)`` instead, once: the commands are
+    module globals, and the CLI calls its plugins for every app it loads.
+    """
+    run = cli.commands.get("run")
+    if run is None or run.callback is None or getattr(run.callback, marker, False):
+        return
+    wrapped = functools.wraps(run.callback)(wrap(run.callback))
+    setattr(wrapped, marker, True)
+    run.callback = wrapped
+
+
 def _one_line_when_unreachable(callback: Callable[..., Any]) -> Callable[..., Any]:
     if getattr(callback, "_tasklane_wrapped", False):  # the groups are module globals
         return callback

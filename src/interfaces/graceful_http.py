@@ -18,8 +18,8 @@ with the default disposition ended the process with status 143 (-15), as if it h
 killed mid-request.
 """
 
-import functools
 import signal
+from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
@@ -27,6 +27,8 @@ import click
 import uvicorn.config
 from litestar.plugins import CLIPluginProtocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from interfaces.cli import wrap_run_command
 
 # How long an idle connection may still bring one last request once shutdown began.
 DRAIN_LINGER_S = 1.0
@@ -67,22 +69,19 @@ class GracefulHttp(CLIPluginProtocol):
     """
 
     def on_cli_init(self, cli: click.Group) -> None:
-        run = cli.commands.get("run")
-        if run is None or run.callback is None or getattr(run.callback, "_draining", False):
-            return
-        serve = run.callback
+        wrap_run_command(cli, "_draining", _draining)
 
-        @functools.wraps(serve)
-        def serve_draining(*args: Any, **kwargs: Any) -> Any:
-            for name in ("auto", "httptools"):
-                uvicorn.config.HTTP_PROTOCOLS[name] = PROTOCOL
-            # uvicorn installs its own handler while it serves and restores this one
-            # after its graceful shutdown, then raises the signal again: it lands here.
-            signal.signal(signal.SIGTERM, _stopped)
-            return serve(*args, **kwargs)
 
-        serve_draining._draining = True  # type: ignore[attr-defined]
-        run.callback = serve_draining
+def _draining(serve: Callable[..., Any]) -> Callable[..., Any]:
+    def serve_draining(*args: Any, **kwargs: Any) -> Any:
+        for name in ("auto", "httptools"):
+            uvicorn.config.HTTP_PROTOCOLS[name] = PROTOCOL
+        # uvicorn installs its own handler while it serves and restores this one
+        # after its graceful shutdown, then raises the signal again: it lands here.
+        signal.signal(signal.SIGTERM, _stopped)
+        return serve(*args, **kwargs)
+
+    return serve_draining
 
 
 def _stopped(_signum: int, _frame: FrameType | None) -> NoReturn:

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import pytest
@@ -38,6 +39,15 @@ FAST = Settings(
 def settings() -> Settings:
     """Memory persistence and cheap hashing."""
     return replace(FAST)
+
+
+@pytest.fixture
+def sqlite_json(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """SQLite (migrated), logs as JSON at INFO."""
+    from tests.http.backends import settings_for  # which imports FAST from here
+
+    request.param = "sqlite"
+    return replace(settings_for(request, tmp_path), log_level="INFO", log_format="json")
 
 
 @pytest.fixture

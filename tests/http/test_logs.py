@@ -2,12 +2,9 @@
 per request, and no password, token or ``Authorization`` in any line.
 """
 
-import io
-import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Any
 
 import httpx
 import pytest
@@ -15,45 +12,24 @@ import pytest_asyncio
 
 from infrastructure.settings import LogFormat, Settings, SettingsError
 from interfaces.app import create_app
-from interfaces.logs import RequestContextQueueHandler, drain_logs
 from tests.http.conftest import FAST
 from tests.http.support import PASSWORD, Api
 from tests.support.asgi import asgi_transport, serving
+from tests.support.logs import Captured, capture_logs
 
 REQUEST_ID = "log-test-1"
 
 
-class Captured:
-    """What the app's log pipeline wrote, as text and as JSON objects."""
-
-    def __init__(self, stream: io.StringIO) -> None:
-        self.stream = stream
-
-    @property
-    def text(self) -> str:
-        drain_logs()
-        return self.stream.getvalue()
-
-    @property
-    def lines(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.text.splitlines()]
-
-
 @pytest.fixture
 def captured() -> Captured:
-    return Captured(io.StringIO())
+    return Captured()
 
 
 @pytest_asyncio.fixture
 async def api(captured: Captured) -> AsyncIterator[Api]:
     """The app with JSON logs at INFO, its log output captured."""
     app = create_app(replace(FAST, log_level="INFO", log_format="json"))
-    [queue_handler] = [
-        h for h in logging.getLogger().handlers if isinstance(h, RequestContextQueueHandler)
-    ]
-    for target in queue_handler.listener.handlers:
-        assert isinstance(target, logging.StreamHandler)
-        target.setStream(captured.stream)
+    capture_logs(captured)
     async with (
         serving(app),
         httpx.AsyncClient(transport=asgi_transport(app), base_url="http://tasklane.test") as client,
@@ -120,12 +96,7 @@ async def test_no_password_token_or_authorization_reaches_the_log(
 
 def _capture_app_logs(captured: Captured, log_format: LogFormat) -> None:
     create_app(replace(FAST, log_level="INFO", log_format=log_format))
-    [queue_handler] = [
-        h for h in logging.getLogger().handlers if isinstance(h, RequestContextQueueHandler)
-    ]
-    for target in queue_handler.listener.handlers:
-        assert isinstance(target, logging.StreamHandler)
-        target.setStream(captured.stream)
+    capture_logs(captured)
 
 
 def test_sensitive_fields_are_masked(captured: Captured) -> None:
@@ -166,3 +137,32 @@ def test_tracebacks_show_no_local_values(captured: Captured, log_format: LogForm
         logging.getLogger("tasklane.test").exception("it failed")
     assert "ValueError: failed" in captured.text
     assert "hunter2" not in captured.text
+
+
+@pytest.mark.asyncio
+async def test_every_line_inside_a_request_carries_its_fields(
+    sqlite_json: Settings, captured: Captured
+) -> None:
+    """The SQL statements (``DATABASE_ECHO``) of a request carry its id, method, route and
+    caller like its access line, and never a bound value.
+    """
+    app = create_app(replace(sqlite_json, database=replace(sqlite_json.database, echo=True)))
+    capture_logs(captured)
+    async with (
+        serving(app),
+        httpx.AsyncClient(transport=asgi_transport(app), base_url="http://tasklane.test") as client,
+    ):
+        api = Api(client)
+        await api.sign_up("echo@example.com")
+        user_id = (await api.get("/auth/me")).json()["id"]
+        created = await api.post(
+            "/tasks", json={"title": "Secret plans"}, headers={"X-Request-ID": "echoed-1"}
+        )
+        assert created.status_code == 201
+    lines = [line for line in captured.lines if line.get("request_id") == "echoed-1"]
+    statements = [line for line in lines if line["logger"].startswith("sqlalchemy")]
+    assert len(statements) >= 2, lines
+    assert lines[-1]["logger"] == "tasklane.access"
+    for line in lines:
+        assert (line["method"], line["route"], line["user_id"]) == ("POST", "/tasks", user_id)
+    assert "Secret plans" not in captured.text

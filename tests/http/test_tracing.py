@@ -3,7 +3,6 @@ SQL statement, a span per job batch; nothing imported when the variables are uns
 """
 
 import asyncio
-import logging
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -13,8 +12,6 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
-from litestar import get
-from litestar.logging import LoggingConfig
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
@@ -141,48 +138,6 @@ def test_without_the_variables_tracing_is_never_loaded(tmp_path: Path, installed
 
 
 @pytest.mark.asyncio
-async def test_log_lines_carry_the_trace_span_and_request_ids(sqlite_settings: Settings) -> None:
-    exporter = InMemorySpanExporter()
-    tracing = Tracing.with_exporter(exporter, batched=False)
-    app = create_app(sqlite_settings, tracing=tracing)
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    logger = logging.getLogger("tasklane.test_tracing")
-    logger.addHandler(Keep())
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-
-    @get("/log-probe", sync_to_thread=False)
-    def probe() -> str:
-        logger.info("probe")
-        return "ok"
-
-    app.register(probe)
-    async with (
-        serving(app),
-        httpx.AsyncClient(transport=asgi_transport(app), base_url="http://tasklane.test") as client,
-    ):
-        answer = await client.get("/log-probe", headers={"X-Request-ID": "req-42"})
-    assert answer.status_code == 200, answer.text
-    logger.info("outside")
-
-    [server] = [s for s in exporter.get_finished_spans() if s.name == "GET /log-probe"]
-    assert server.context is not None
-    inside, outside = records
-    assert vars(inside)["trace_id"] == format(server.context.trace_id, "032x")
-    assert vars(inside)["request_id"] == "req-42"
-    assert vars(outside)["trace_id"] == vars(outside)["request_id"] == "-"
-    assert isinstance(app.logging_config, LoggingConfig)
-    line = logging.Formatter(app.logging_config.formatters["standard"]["format"]).format(inside)
-    assert f"trace_id={vars(inside)['trace_id']}" in line
-    assert "request_id=req-42" in line
-
-
-@pytest.mark.asyncio
 async def test_statements_outside_a_request_or_batch_are_not_traced(
     traced: tuple[Api, InMemorySpanExporter],
 ) -> None:
@@ -200,8 +155,12 @@ async def test_statements_outside_a_request_or_batch_are_not_traced(
     [
         ({"OTEL_TRACES_EXPORTER": "zipkin"}, "OTEL_TRACES_EXPORTER=zipkin: tasklane knows"),
         ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}, "tasklane[otel]"),
+        (
+            {"OTEL_TRACES_EXPORTER": "console", "OTEL_TRACES_SAMPLER": "sometimes"},
+            "OTEL_TRACES_SAMPLER=sometimes: tasklane knows",
+        ),
     ],
-    ids=["unknown-exporter", "extra-missing"],
+    ids=["unknown-exporter", "extra-missing", "unknown-sampler"],
 )
 def test_a_tracing_mistake_is_one_line(
     tmp_path: Path, variables: dict[str, str], message: str

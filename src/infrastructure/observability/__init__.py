@@ -5,6 +5,13 @@ from infrastructure.observability.prometheus import (
     Readings,
     prepare_multiprocess_directory,
     scrape,
+    shared_by_workers,
 )
 
-__all__ = ["PrometheusTelemetry", "Readings", "prepare_multiprocess_directory", "scrape"]
+__all__ = [
+    "PrometheusTelemetry",
+    "Readings",
+    "prepare_multiprocess_directory",
+    "scrape",
+    "shared_by_workers",
+]

@@ -9,8 +9,10 @@ scrape time are the scraping process's own.
 """
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,3 +143,24 @@ def prepare_multiprocess_directory() -> None:
     for stale in path.glob("*.db"):
         stale.unlink(missing_ok=True)
     os.environ[_CLEANED_ENV] = str(os.getpid())
+
+
+@contextmanager
+def shared_by_workers() -> Iterator[None]:
+    """Web workers started inside this block share their metrics: without
+    ``PROMETHEUS_MULTIPROC_DIR``, a fresh directory is theirs (already empty, so marked
+    as cleaned: no worker empties it under another), removed once they have stopped.
+    A directory the operator set is left alone (``prepare_multiprocess_directory``
+    cleaned it when this process built the app).
+    """
+    if os.environ.get(MULTIPROC_ENV):
+        yield
+        return
+    directory = tempfile.mkdtemp(prefix="tasklane-metrics-")
+    os.environ[MULTIPROC_ENV] = directory
+    os.environ[_CLEANED_ENV] = str(os.getpid())
+    try:
+        yield
+    finally:
+        del os.environ[MULTIPROC_ENV], os.environ[_CLEANED_ENV]
+        shutil.rmtree(directory, ignore_errors=True)

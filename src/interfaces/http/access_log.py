@@ -46,6 +46,14 @@ def request_fields() -> dict[str, object] | None:
     return None if current is None else current.as_dict()
 
 
+def request_scope() -> Scope | None:
+    """The ASGI scope of the request being served here, if any. Tracing reads there the
+    request's server span, which is no longer current when the access line is written.
+    """
+    current = _current.get()
+    return None if current is None else current.scope
+
+
 def note_caller(user_id: object) -> None:
     """Record the authenticated user on the request's log lines."""
     current = _current.get()

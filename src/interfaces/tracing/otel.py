@@ -5,27 +5,27 @@
   the route template (``GET /tasks/{task_id}``), never to the raw path.
 - A child span per SQL statement (the SQLAlchemy instrumentation, on our engine only).
 - A span per job batch, through the application's ``Telemetry.batch``.
-- Log records carry ``trace_id``, ``span_id`` and ``request_id`` (``-`` outside a
-  request), and the standard log format prints them.
+- Sampling by the standard ``OTEL_TRACES_SAMPLER`` and ``OTEL_TRACES_SAMPLER_ARG``.
+- Log records written under a sampled span carry its ``trace_id`` and ``span_id``; the
+  request's access line, written once its server span has ended, carries that span's.
 
 The tracer provider is this app's own (not OpenTelemetry's global one), so several apps
 in one process (tests) never share spans.
 """
 
-import contextvars
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from litestar.config.app import AppConfig
-from litestar.logging import LoggingConfig
 from litestar.middleware import ASGIMiddleware
 from litestar.plugins import InitPlugin, PluginProtocol
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
 from opentelemetry import trace
+from opentelemetry.sdk.resources import SERVICE_NAME as SERVICE_NAME_KEY
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import (
@@ -35,19 +35,36 @@ from opentelemetry.sdk.trace.export import (
     SpanExporter,
 )
 from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_OFF,
     ALWAYS_ON,
+    DEFAULT_OFF,
+    DEFAULT_ON,
     Decision,
-    ParentBased,
+    ParentBasedTraceIdRatio,
     Sampler,
     SamplingResult,
+    TraceIdRatioBased,
 )
 
 from application.ports import Telemetry
+from interfaces.http.access_log import request_scope
 from interfaces.http.request_id import request_id_of
 
 SERVICE_NAME = "tasklane"
-LOG_FIELDS = " [trace_id=%(trace_id)s span_id=%(span_id)s request_id=%(request_id)s]"
-_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("tasklane_request_id")
+SAMPLER = "OTEL_TRACES_SAMPLER"
+SAMPLER_ARG = "OTEL_TRACES_SAMPLER_ARG"
+_FIXED_SAMPLERS: dict[str, Sampler] = {
+    "always_on": ALWAYS_ON,
+    "always_off": ALWAYS_OFF,
+    "parentbased_always_on": DEFAULT_ON,
+    "parentbased_always_off": DEFAULT_OFF,
+}
+_RATIO_SAMPLERS: dict[str, Callable[[float], Sampler]] = {
+    "traceidratio": TraceIdRatioBased,
+    "parentbased_traceidratio": ParentBasedTraceIdRatio,
+}
+# Where a request's server span is noted in its scope's state, for the access line.
+_SERVER_SPAN = "tasklane_server_span"
 
 
 def exporter_from_env(environ: Mapping[str, str]) -> SpanExporter:
@@ -64,6 +81,40 @@ def exporter_from_env(environ: Mapping[str, str]) -> SpanExporter:
     return OTLPSpanExporter()
 
 
+def sampler_from_env(environ: Mapping[str, str]) -> Sampler:
+    """The sampler ``OTEL_TRACES_SAMPLER`` names (the specification's names; by default
+    ``parentbased_always_on``), with ``OTEL_TRACES_SAMPLER_ARG`` the fraction of traces
+    the ratio samplers keep (from 0 to 1; 1 when unset).
+
+    The SDK reads the same variables, but it falls back to keeping everything, with a
+    warning, on a name or a fraction it cannot read: here a mistake stops start-up.
+    """
+    name = environ.get(SAMPLER, "").strip().lower() or "parentbased_always_on"
+    if name in _FIXED_SAMPLERS:
+        return _FIXED_SAMPLERS[name]
+    if name not in _RATIO_SAMPLERS:
+        known = ", ".join([*_FIXED_SAMPLERS, *_RATIO_SAMPLERS])
+        raise ValueError(f"{SAMPLER}={name}: tasklane knows {known}")
+    text = environ.get(SAMPLER_ARG, "").strip()
+    try:
+        ratio = float(text) if text else 1.0
+    except ValueError:
+        ratio = -1.0
+    if not 0.0 <= ratio <= 1.0:  # NaN included
+        raise ValueError(f"{SAMPLER_ARG}={text}: a fraction of traces, from 0 to 1")
+    return _RATIO_SAMPLERS[name](ratio)
+
+
+def _resource() -> Resource:
+    """The SDK's resource (``OTEL_SERVICE_NAME``, ``OTEL_RESOURCE_ATTRIBUTES``), named
+    ``tasklane`` unless those name the service.
+    """
+    detected = Resource.create()
+    if str(detected.attributes.get(SERVICE_NAME_KEY, "")).startswith("unknown_service"):
+        return detected.merge(Resource({SERVICE_NAME_KEY: SERVICE_NAME}))
+    return detected
+
+
 @dataclass(slots=True)
 class Tracing:
     """What tracing brings to one app: its plugins, its telemetry, its engine hook."""
@@ -71,16 +122,19 @@ class Tracing:
     provider: TracerProvider
 
     @classmethod
-    def with_exporter(cls, exporter: SpanExporter, *, batched: bool = True) -> "Tracing":
+    def with_exporter(
+        cls, exporter: SpanExporter, *, batched: bool = True, sampler: Sampler = DEFAULT_ON
+    ) -> "Tracing":
         """Spans exported by ``exporter``: in batches, off the request path, or one by
         one as they end (``batched=False``; tests, with the SDK's in-memory exporter).
+        ``sampler`` decides which traces are kept (see ``sampler_from_env``).
         """
         processor: SpanProcessor = (
             BatchSpanProcessor(exporter) if batched else SimpleSpanProcessor(exporter)
         )
         provider = TracerProvider(
-            resource=Resource.create({"service.name": SERVICE_NAME}),
-            sampler=ParentBased(root=_NoOrphanStatements()),
+            resource=_resource(),
+            sampler=_NoOrphanStatements(sampler),
         )
         provider.add_span_processor(processor)
         return cls(provider)
@@ -93,6 +147,7 @@ class Tracing:
             scope_span_details_extractor=_method_only,
             # No span per ASGI message: they would double the spans of each request.
             exclude_spans=["receive", "send"],
+            server_request_hook_handler=_note_server_span,
         )
         return [OpenTelemetryPlugin(config), _RouteNamingPlugin(self.provider)]
 
@@ -114,8 +169,12 @@ class Tracing:
 
 class _NoOrphanStatements(Sampler):
     """Root spans are requests and job batches; a SQL statement outside them (a worker
-    polling the queue twice a second, the metrics scrape's query) is not traced.
+    polling the queue twice a second, the metrics scrape's query) is not traced, nor one
+    whose request or batch was not sampled. Every other span is ``sampler``'s to decide.
     """
+
+    def __init__(self, sampler: Sampler) -> None:
+        self.sampler = sampler
 
     def should_sample(
         self,
@@ -128,23 +187,35 @@ class _NoOrphanStatements(Sampler):
         trace_state: Any = None,
     ) -> SamplingResult:
         if kind is trace.SpanKind.CLIENT:
-            return SamplingResult(Decision.DROP)
-        return ALWAYS_ON.should_sample(
+            parent = trace.get_current_span(parent_context).get_span_context()
+            if not parent.trace_flags.sampled:
+                return SamplingResult(Decision.DROP)
+        return self.sampler.should_sample(
             parent_context, trace_id, name, kind, attributes, links, trace_state
         )
 
     def get_description(self) -> str:
-        return "NoOrphanStatements"
+        return f"NoOrphanStatements{{{self.sampler.get_description()}}}"
 
 
 def _method_only(scope: Scope) -> tuple[str, dict[str, Any]]:
     return str(scope.get("method", "")).strip() or "websocket", {}
 
 
+def _note_server_span(span: trace.Span, scope: dict[str, Any]) -> None:
+    """At the start of each request's server span (routed or not): the request id on the
+    span, and the span noted in the scope, where the access line finds it.
+    """
+    context = span.get_span_context()
+    if context.trace_flags.sampled:
+        # Litestar types the hook's scope as a plain dict; it is the request's scope.
+        span.set_attribute("tasklane.request_id", request_id_of(cast("Scope", scope)))
+        scope.setdefault("state", {})[_SERVER_SPAN] = context
+
+
 class _RouteNamingPlugin(InitPlugin):
-    """Renames each request's server span after routing, puts the request id in the
-    span and the log records, prints the trace fields in the standard log format, and
-    flushes the spans at shutdown.
+    """Renames each request's server span after routing, adds the trace fields to log
+    records, and flushes the spans at shutdown.
     """
 
     def __init__(self, provider: TracerProvider) -> None:
@@ -154,12 +225,6 @@ class _RouteNamingPlugin(InitPlugin):
         app_config.middleware.append(_NameSpanByRoute())
         app_config.on_shutdown.append(self._shutdown)
         _install_log_record_fields()
-        logging_config = app_config.logging_config
-        if isinstance(logging_config, LoggingConfig):
-            for name, formatter in list(logging_config.formatters.items()):
-                fmt = formatter.get("format")
-                if isinstance(fmt, str) and "%(trace_id)s" not in fmt:
-                    logging_config.formatters[name] = {**formatter, "format": fmt + LOG_FIELDS}
         return app_config
 
     async def _shutdown(self) -> None:
@@ -171,17 +236,11 @@ class _NameSpanByRoute(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         span = trace.get_current_span()
-        request_id = request_id_of(scope)
         if span.is_recording():
             template = scope.get("path_template") or scope.get("path", "")
             span.update_name(f"{scope.get('method', 'websocket')} {template}".lstrip())
             span.set_attribute("http.route", template)
-            span.set_attribute("tasklane.request_id", request_id)
-        token = _request_id.set(request_id)
-        try:
-            await next_app(scope, receive, send)
-        finally:
-            _request_id.reset(token)
+        await next_app(scope, receive, send)
 
 
 @dataclass(slots=True)
@@ -218,8 +277,9 @@ _installed = False
 
 
 def _install_log_record_fields() -> None:
-    """Every log record gets ``trace_id``, ``span_id`` and ``request_id`` (once per
-    process, whatever the number of apps).
+    """Every log record written under a sampled span gets ``trace_id`` and ``span_id``
+    (the request's own fields, its id among them, come from the log pipeline); once per
+    process, whatever the number of apps.
     """
     global _installed
     if _installed:
@@ -229,13 +289,14 @@ def _install_log_record_fields() -> None:
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
-        context = trace.get_current_span().get_span_context()
-        if context.is_valid:
+        context: trace.SpanContext | None = trace.get_current_span().get_span_context()
+        if context is None or not context.trace_flags.sampled:
+            # Outside any span: the access line, after its request's span ended.
+            scope = request_scope()
+            context = scope.get("state", {}).get(_SERVER_SPAN) if scope is not None else None
+        if context is not None:
             record.trace_id = format(context.trace_id, "032x")
             record.span_id = format(context.span_id, "016x")
-        else:
-            record.trace_id = record.span_id = "-"
-        record.request_id = _request_id.get("-")
         return record
 
     logging.setLogRecordFactory(factory)
