@@ -45,8 +45,14 @@ OPERATIONS: dict[str, tuple[str, str, set[str], str | None, set[str]]] = {
         "CategoryCreateRequest",
         set(),
     ),
-    "listCategories": ("get", "/categories", {"200", "400"} | AUTHENTICATED, None, set()),
-    "getCategory": ("get", "/categories/{category_id}", {"200"} | BY_ID, None, set()),
+    "listCategories": (
+        "get",
+        "/categories",
+        {"200", "304", "400"} | AUTHENTICATED,
+        None,
+        {"ETag"},
+    ),
+    "getCategory": ("get", "/categories/{category_id}", {"200", "304"} | BY_ID, None, {"ETag"}),
     "updateCategory": (
         "patch",
         "/categories/{category_id}",
@@ -62,8 +68,8 @@ OPERATIONS: dict[str, tuple[str, str, set[str], str | None, set[str]]] = {
         "TaskCreateRequest",
         {"Location", "ETag"},
     ),
-    "listTasks": ("get", "/tasks", {"200", "400"} | AUTHENTICATED, None, set()),
-    "getTask": ("get", "/tasks/{task_id}", {"200"} | BY_ID, None, {"ETag"}),
+    "listTasks": ("get", "/tasks", {"200", "304", "400"} | AUTHENTICATED, None, {"ETag"}),
+    "getTask": ("get", "/tasks/{task_id}", {"200", "304"} | BY_ID, None, {"ETag"}),
     "updateTask": (
         "patch",
         "/tasks/{task_id}",
@@ -92,6 +98,8 @@ OPERATIONS: dict[str, tuple[str, str, set[str], str | None, set[str]]] = {
     "databaseHealth": ("get", "/health/database", {"200"} | STORED, None, set()),
 }
 PUBLIC = {"register", "logIn", "live", "ready", "databaseHealth"}
+# GETs that read If-None-Match and answer 304 with their ETag.
+CONDITIONAL = {"listCategories", "getCategory", "listTasks", "getTask"}
 
 
 @pytest_asyncio.fixture
@@ -138,6 +146,10 @@ async def test_errors_are_problem_details_with_their_headers(
         assert headers["X-Request-ID"]["required"] is True, status
         if status.startswith("2"):
             assert set(headers) - {"X-Request-ID"} == OPERATIONS[operation_id][4]
+            continue
+        if status == "304":
+            assert set(headers) == {"X-Request-ID", "ETag"}
+            assert "content" not in response
             continue
         if operation_id == "databaseHealth" and status == "503":
             # The same body as 200, with healthy false.
@@ -214,7 +226,8 @@ async def test_integer_bounds_are_exact_integers(api: Api, document: dict[str, A
     assert parameters["completed"]["type"] == "boolean"
     assert parameters["priority"]["enum"] == ["low", "medium", "high"]
     for path in ("/tasks/{task_id}", "/categories/{category_id}", "/jobs/{job_id}"):
-        (parameter,) = document["paths"][path]["get"]["parameters"]
+        parameters = document["paths"][path]["get"]["parameters"]
+        (parameter,) = [p for p in parameters if p["in"] == "path"]
         schema = parameter["schema"]
         assert (schema["type"], schema["minimum"], schema["maximum"]) == ("integer", 1, 2**63 - 1)
 
@@ -225,6 +238,22 @@ async def test_conditional_writes_document_if_match(document: dict[str, Any]) ->
         (if_match,) = [p for p in parameters if p["name"] == "If-Match"]
         assert if_match["in"] == "header"
         assert if_match["required"] is False
+
+
+@pytest.mark.parametrize("operation_id", OPERATIONS)
+async def test_conditional_reads_document_if_none_match(
+    document: dict[str, Any], operation_id: str
+) -> None:
+    operation = _operation(document, operation_id)
+    headers = [p for p in operation.get("parameters", ()) if p["name"] == "If-None-Match"]
+    if operation_id not in CONDITIONAL:
+        assert headers == []
+        return
+    (if_none_match,) = headers
+    assert (if_none_match["in"], if_none_match["required"]) == ("header", False)
+    tag = operation["responses"]["200"]["headers"]["ETag"]["schema"]
+    assert tag["pattern"] == ('^"[1-9][0-9]*"$' if operation_id == "getTask" else '^W/"[0-9a-f]+"$')
+    assert operation["responses"]["304"]["headers"]["ETag"]["schema"] == tag
 
 
 async def test_one_bearer_scheme_guards_every_private_operation(

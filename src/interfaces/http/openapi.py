@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar
+from litestar.enums import ParamType
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import (
     Components,
@@ -29,6 +30,7 @@ from litestar.openapi.spec import (
     SecurityRequirement,
     SecurityScheme,
 )
+from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from interfaces.http import errors
 from interfaces.http.docs_page import docs_site
@@ -38,6 +40,7 @@ from interfaces.http.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, Prob
 BEARER_SCHEME = "bearer"
 BEARER: list[SecurityRequirement] = [{BEARER_SCHEME: []}]
 COMPONENTS = "#/components/schemas/"
+WEAK_ETAG = "ETag (weak)"
 
 # Every operation can meet these, whatever it does.
 ALWAYS = (errors.HEADERS_TOO_LARGE, errors.INTERNAL)
@@ -60,12 +63,32 @@ _HEADERS: dict[str, tuple[str, Schema]] = {
         Schema(type=OpenAPIType.STRING, pattern="^[0-9]+$"),
     ),
     "ETag": (
-        'The task\'s version, quoted (`"3"`); send it back as If-Match.',
+        'The task\'s version, quoted (`"3"`); send it back as If-Match, or as If-None-Match '
+        "to be answered 304 while it is current.",
         Schema(type=OpenAPIType.STRING, pattern='^"[1-9][0-9]*"$'),
+    ),
+    # Also an ETag header: one derived from the body rather than a version.
+    WEAK_ETAG: (
+        'A weak tag of the body (`W/"..."`), which changes whenever anything in it does; '
+        "send it as If-None-Match to be answered 304 while it is current.",
+        Schema(type=OpenAPIType.STRING, pattern='^W/"[0-9a-f]+"$'),
     ),
     "Location": ("The path of the created resource.", Schema(type=OpenAPIType.STRING)),
 }
 
+
+_NOT_MODIFIED = "Not Modified: If-None-Match names the current ETag (or is `*`); no body"
+_IF_NONE_MATCH = Parameter(
+    name="If-None-Match",
+    param_in=ParamType.HEADER,
+    required=False,
+    description=(
+        'ETags the client holds (`"3"`, `W/"..."`, a comma-separated list) or `*`: '
+        "when one is current (compared weakly), the answer is 304 without a body. "
+        "A malformed value is ignored."
+    ),
+    schema=Schema(type=OpenAPIType.STRING),
+)
 
 # Headers that come with an answer, whichever route gives it.
 _STATUS_HEADERS: dict[str, tuple[str, ...]] = {
@@ -82,6 +105,8 @@ class _Finish:
     body: type[msgspec.Struct] | None
     success_headers: tuple[str, ...]
     errors: frozenset[str]
+    # The ETag a 304 carries, for a route that answers If-None-Match.
+    conditional: str | None
 
 
 def documented(
@@ -91,10 +116,13 @@ def documented(
     body: type[msgspec.Struct] | None = None,
     headers: Iterable[str] = (),
     responses: Mapping[int, ResponseSpec] | None = None,
+    conditional: str | None = None,
 ) -> dict[str, Any]:
     """Decorator arguments documenting a route: its stable ``operation_id``, each problem
     it can answer (as ``application/problem+json``), its JSON ``body`` schema, the
-    ``headers`` its success response carries and any other ``responses``.
+    ``headers`` its success response carries and any other ``responses``. A
+    ``conditional`` read names its ETag header: it reads ``If-None-Match`` and can
+    answer 304 with that tag.
     """
     kinds = {kind.status: kind for kind in (*problems, *(WITH_BODY if body else ()))}
     specs: dict[int, ResponseSpec] = {
@@ -107,12 +135,14 @@ def documented(
         for status, kind in sorted(kinds.items())
     }
     specs.update(responses or {})
+    if conditional is not None:
+        specs[HTTP_304_NOT_MODIFIED] = ResponseSpec(None, description=_NOT_MODIFIED)
+        headers = (*headers, conditional) if conditional not in headers else headers
+    finish = _Finish(body, tuple(headers), frozenset(map(str, specs)), conditional)
     return {
         "operation_id": operation_id,
         "responses": specs,
-        "operation_class": _operation_class(
-            _Finish(body, tuple(headers), frozenset(map(str, specs)))
-        ),
+        "operation_class": _operation_class(finish),
     }
 
 
@@ -135,11 +165,15 @@ def _operation_class(finish: _Finish) -> type[Operation]:
             for parameter in self.parameters or ():
                 if isinstance(parameter, Parameter) and isinstance(parameter.schema, Schema):
                     parameter.schema = _sent_or_absent(parameter.schema)
+            if finish.conditional is not None:
+                self.parameters = [*(self.parameters or ()), _IF_NONE_MATCH]
             for status, response in responses.items():
                 if isinstance(response, OpenAPIResponse):
                     names = _STATUS_HEADERS.get(status, ())
                     if status.startswith("2"):
                         names = finish.success_headers
+                    elif status == "304" and finish.conditional is not None:
+                        names = (finish.conditional,)
                     _add_headers(response, ("X-Request-ID", *names))
 
     return DocumentedOperation
@@ -168,7 +202,8 @@ def _add_headers(response: OpenAPIResponse, names: Iterable[str]) -> None:
     headers = dict(response.headers or {})
     for name in names:
         description, schema = _HEADERS[name]
-        headers[name] = OpenAPIHeader(schema=schema, description=description, required=True)
+        header = "ETag" if name == WEAK_ETAG else name
+        headers[header] = OpenAPIHeader(schema=schema, description=description, required=True)
     response.headers = headers
 
 

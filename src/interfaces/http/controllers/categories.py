@@ -8,8 +8,9 @@ from application.use_cases import categories
 from domain.paging import PageWindow
 from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
+from interfaces.http.conditional import Conditional
 from interfaces.http.dependencies import CallerDep
-from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
+from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, WEAK_ETAG, documented
 from interfaces.http.queries import Limit, Offset
 from interfaces.http.schemas.categories import (
     CategoryCreateRequest,
@@ -42,26 +43,38 @@ class CategoryController(Controller):
         command = _create.decode(body).to(CreateCategoryCommand)
         return CategoryResponse.of(await me.run(categories.create_category, me.id, command))
 
-    @get("/", **documented("listCategories", problems=(*AUTHENTICATED, errors.VALIDATION)))
+    @get(
+        "/",
+        response_class=Conditional,
+        **documented(
+            "listCategories", problems=(*AUTHENTICATED, errors.VALIDATION), conditional=WEAK_ETAG
+        ),
+    )
     async def list_categories(
         self,
         me: CallerDep,
         limit: Limit = None,
         offset: Offset = None,
     ) -> CategoryPageResponse:
-        """A page of the caller's categories in creation order."""
+        """A page of the caller's categories in creation order, with a weak ``ETag``."""
         page = await me.run(
             categories.list_categories, me.id, PageWindow(*queries.page(limit, offset))
         )
         return CategoryPageResponse.of(page)
 
-    @get("/{category_id:str}", **documented("getCategory", problems=BY_ID))
+    # Categories have no version: their tag is the weak one of the body, which also
+    # changes with every write (updated_at moves).
+    @get(
+        "/{category_id:str}",
+        response_class=Conditional,
+        **documented("getCategory", problems=BY_ID, conditional=WEAK_ETAG),
+    )
     async def get_category(
         self,
         category_id: paths.PathId,
         me: CallerDep,
     ) -> CategoryResponse:
-        """One category."""
+        """One category, with a weak ``ETag``; 304 when ``If-None-Match`` names it."""
         category = await me.run(categories.get_category, me.id, paths.category_id(category_id))
         return CategoryResponse.of(category)
 

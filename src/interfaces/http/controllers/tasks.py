@@ -14,9 +14,10 @@ from domain.task import Priority, Task
 from domain.task_query import TaskQuery, TaskSort
 from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
+from interfaces.http.conditional import Conditional
 from interfaces.http.dependencies import CallerDep
 from interfaces.http.etags import etag, expected_version
-from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, documented
+from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, WEAK_ETAG, documented
 from interfaces.http.queries import (
     CategoryFilter,
     Completed,
@@ -77,7 +78,13 @@ class TaskController(Controller):
         response.headers["Location"] = f"/tasks/{task.id}"
         return response
 
-    @get("/", **documented("listTasks", problems=(*AUTHENTICATED, errors.VALIDATION)))
+    @get(
+        "/",
+        response_class=Conditional,
+        **documented(
+            "listTasks", problems=(*AUTHENTICATED, errors.VALIDATION), conditional=WEAK_ETAG
+        ),
+    )
     async def list_tasks(
         self,
         me: CallerDep,
@@ -89,7 +96,7 @@ class TaskController(Controller):
         limit: Limit = None,
         offset: Offset = None,
     ) -> TaskPageResponse:
-        """A filtered, sorted page of the caller's tasks."""
+        """A filtered, sorted page of the caller's tasks, with a weak ``ETag`` of the page."""
         window = PageWindow(*queries.page(limit, offset))
         category = queries.integer("category_id", category_id)
         query = TaskQuery(
@@ -108,10 +115,11 @@ class TaskController(Controller):
             query = replace(query, category_id=CategoryId(category))
         return TaskPageResponse.of(await me.run(tasks.list_tasks, query))
 
-    @get("/{task_id:str}", **documented("getTask", problems=BY_ID, headers=("ETag",)))
+    @get("/{task_id:str}", **documented("getTask", problems=BY_ID, conditional="ETag"))
     async def get_task(self, task_id: paths.PathId, me: CallerDep) -> Response[TaskResponse]:
-        """One task, its version as ``ETag``."""
-        return _tagged(await me.run(tasks.get_task, me.id, paths.task_id(task_id)))
+        """One task, its version as ``ETag``; 304 when ``If-None-Match`` names it."""
+        task = await me.run(tasks.get_task, me.id, paths.task_id(task_id))
+        return Conditional(TaskResponse.of(task), headers={"ETag": etag(task.version)})
 
     @patch(
         "/{task_id:str}",

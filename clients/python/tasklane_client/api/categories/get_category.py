@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,12 +8,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.category_response import CategoryResponse
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     category_id: int,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -22,16 +27,21 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CategoryResponse | Problem | None:
+) -> Any | CategoryResponse | Problem | None:
     if response.status_code == 200:
         response_200 = CategoryResponse.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -66,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CategoryResponse | Problem]:
+) -> Response[Any | CategoryResponse | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -79,22 +89,25 @@ def sync_detailed(
     category_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[CategoryResponse | Problem]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | CategoryResponse | Problem]:
     """GetCategory
 
     Args:
         category_id (int):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CategoryResponse | Problem]
+        Response[Any | CategoryResponse | Problem]
     """
 
     kwargs = _get_kwargs(
         category_id=category_id,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -108,23 +121,26 @@ def sync(
     category_id: int,
     *,
     client: AuthenticatedClient,
-) -> CategoryResponse | Problem | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | CategoryResponse | Problem | None:
     """GetCategory
 
     Args:
         category_id (int):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CategoryResponse | Problem
+        Any | CategoryResponse | Problem
     """
 
     return sync_detailed(
         category_id=category_id,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -132,22 +148,25 @@ async def asyncio_detailed(
     category_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[CategoryResponse | Problem]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | CategoryResponse | Problem]:
     """GetCategory
 
     Args:
         category_id (int):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CategoryResponse | Problem]
+        Response[Any | CategoryResponse | Problem]
     """
 
     kwargs = _get_kwargs(
         category_id=category_id,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -159,23 +178,26 @@ async def asyncio(
     category_id: int,
     *,
     client: AuthenticatedClient,
-) -> CategoryResponse | Problem | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | CategoryResponse | Problem | None:
     """GetCategory
 
     Args:
         category_id (int):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CategoryResponse | Problem
+        Any | CategoryResponse | Problem
     """
 
     return (
         await asyncio_detailed(
             category_id=category_id,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -14,7 +14,11 @@ def _get_kwargs(
     *,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     params: dict[str, Any] = {}
 
@@ -30,16 +34,21 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CategoryPageResponse | Problem | None:
+) -> Any | CategoryPageResponse | Problem | None:
     if response.status_code == 200:
         response_200 = CategoryPageResponse.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -74,7 +83,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CategoryPageResponse | Problem]:
+) -> Response[Any | CategoryPageResponse | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -88,24 +97,27 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-) -> Response[CategoryPageResponse | Problem]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | CategoryPageResponse | Problem]:
     """ListCategories
 
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CategoryPageResponse | Problem]
+        Response[Any | CategoryPageResponse | Problem]
     """
 
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -120,25 +132,28 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-) -> CategoryPageResponse | Problem | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | CategoryPageResponse | Problem | None:
     """ListCategories
 
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CategoryPageResponse | Problem
+        Any | CategoryPageResponse | Problem
     """
 
     return sync_detailed(
         client=client,
         limit=limit,
         offset=offset,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -147,24 +162,27 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-) -> Response[CategoryPageResponse | Problem]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | CategoryPageResponse | Problem]:
     """ListCategories
 
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CategoryPageResponse | Problem]
+        Response[Any | CategoryPageResponse | Problem]
     """
 
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -177,19 +195,21 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-) -> CategoryPageResponse | Problem | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | CategoryPageResponse | Problem | None:
     """ListCategories
 
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CategoryPageResponse | Problem
+        Any | CategoryPageResponse | Problem
     """
 
     return (
@@ -197,5 +217,6 @@ async def asyncio(
             client=client,
             limit=limit,
             offset=offset,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -21,7 +21,11 @@ def _get_kwargs(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     params: dict[str, Any] = {}
 
@@ -55,16 +59,21 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | TaskPageResponse | None:
+) -> Any | Problem | TaskPageResponse | None:
     if response.status_code == 200:
         response_200 = TaskPageResponse.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -99,7 +108,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | TaskPageResponse]:
+) -> Response[Any | Problem | TaskPageResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -118,7 +127,8 @@ def sync_detailed(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-) -> Response[Problem | TaskPageResponse]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Problem | TaskPageResponse]:
     """ListTasks
 
     Args:
@@ -130,13 +140,14 @@ def sync_detailed(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | TaskPageResponse]
+        Response[Any | Problem | TaskPageResponse]
     """
 
     kwargs = _get_kwargs(
@@ -147,6 +158,7 @@ def sync_detailed(
         sort=sort,
         limit=limit,
         offset=offset,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -166,7 +178,8 @@ def sync(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-) -> Problem | TaskPageResponse | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Problem | TaskPageResponse | None:
     """ListTasks
 
     Args:
@@ -178,13 +191,14 @@ def sync(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | TaskPageResponse
+        Any | Problem | TaskPageResponse
     """
 
     return sync_detailed(
@@ -196,6 +210,7 @@ def sync(
         sort=sort,
         limit=limit,
         offset=offset,
+        if_none_match=if_none_match,
     ).parsed
 
 
@@ -209,7 +224,8 @@ async def asyncio_detailed(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-) -> Response[Problem | TaskPageResponse]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Problem | TaskPageResponse]:
     """ListTasks
 
     Args:
@@ -221,13 +237,14 @@ async def asyncio_detailed(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | TaskPageResponse]
+        Response[Any | Problem | TaskPageResponse]
     """
 
     kwargs = _get_kwargs(
@@ -238,6 +255,7 @@ async def asyncio_detailed(
         sort=sort,
         limit=limit,
         offset=offset,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -255,7 +273,8 @@ async def asyncio(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-) -> Problem | TaskPageResponse | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Problem | TaskPageResponse | None:
     """ListTasks
 
     Args:
@@ -267,13 +286,14 @@ async def asyncio(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | TaskPageResponse
+        Any | Problem | TaskPageResponse
     """
 
     return (
@@ -286,5 +306,6 @@ async def asyncio(
             sort=sort,
             limit=limit,
             offset=offset,
+            if_none_match=if_none_match,
         )
     ).parsed
