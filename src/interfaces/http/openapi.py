@@ -47,6 +47,8 @@ AUTHENTICATED = (*STORED, errors.UNAUTHORIZED)
 BY_ID = (*AUTHENTICATED, errors.NOT_FOUND)
 # A request body can be malformed or too large.
 WITH_BODY = (errors.VALIDATION, errors.TOO_LARGE)
+# An Idempotency-Key can be in use (409) or reused for another request (422).
+KEYED = (errors.IN_PROGRESS, errors.KEY_REUSED)
 
 _HEADERS: dict[str, tuple[str, Schema]] = {
     "X-Request-ID": (
@@ -64,6 +66,11 @@ _HEADERS: dict[str, tuple[str, Schema]] = {
         Schema(type=OpenAPIType.STRING, pattern='^"[1-9][0-9]*"$'),
     ),
     "Location": ("The path of the created resource.", Schema(type=OpenAPIType.STRING)),
+    "Idempotent-Replayed": (
+        "`true` when this is the stored answer to an earlier request with the same "
+        "Idempotency-Key; absent otherwise.",
+        Schema(type=OpenAPIType.STRING, const="true"),
+    ),
 }
 
 
@@ -82,6 +89,8 @@ class _Finish:
     body: type[msgspec.Struct] | None
     success_headers: tuple[str, ...]
     errors: frozenset[str]
+    # Headers some answers of a status carry and others do not (status: names).
+    optional_headers: Mapping[str, tuple[str, ...]]
 
 
 def documented(
@@ -96,22 +105,30 @@ def documented(
     it can answer (as ``application/problem+json``), its JSON ``body`` schema, the
     ``headers`` its success response carries and any other ``responses``.
     """
-    kinds = {kind.status: kind for kind in (*problems, *(WITH_BODY if body else ()))}
+    kinds: dict[int, list[Kind]] = {}
+    for kind in dict.fromkeys((*problems, *(WITH_BODY if body else ()))):
+        kinds.setdefault(kind.status, []).append(kind)
     specs: dict[int, ResponseSpec] = {
         status: ResponseSpec(
             Problem,
-            description=f"{kind.title} (problem type `{PROBLEM_TYPE_BASE}{kind.slug}`)",
+            description="; or ".join(
+                f"{kind.title} (problem type `{PROBLEM_TYPE_BASE}{kind.slug}`)" for kind in same
+            ),
             media_type=PROBLEM_MEDIA_TYPE,
             generate_examples=False,
         )
-        for status, kind in sorted(kinds.items())
+        for status, same in sorted(kinds.items())
     }
     specs.update(responses or {})
+    optional: dict[str, tuple[str, ...]] = {}
+    if errors.IN_PROGRESS in problems:
+        # A keyed route: replays are marked, and only its in-progress 409 says when.
+        optional = {"2xx": ("Idempotent-Replayed",), "409": ("Retry-After",)}
     return {
         "operation_id": operation_id,
         "responses": specs,
         "operation_class": _operation_class(
-            _Finish(body, tuple(headers), frozenset(map(str, specs)))
+            _Finish(body, tuple(headers), frozenset(map(str, specs)), optional)
         ),
     }
 
@@ -138,9 +155,11 @@ def _operation_class(finish: _Finish) -> type[Operation]:
             for status, response in responses.items():
                 if isinstance(response, OpenAPIResponse):
                     names = _STATUS_HEADERS.get(status, ())
+                    group = status
                     if status.startswith("2"):
-                        names = finish.success_headers
+                        names, group = finish.success_headers, "2xx"
                     _add_headers(response, ("X-Request-ID", *names))
+                    _add_headers(response, finish.optional_headers.get(group, ()), required=False)
 
     return DocumentedOperation
 
@@ -164,11 +183,11 @@ def _is_null(schema: Schema | Reference) -> bool:
     return isinstance(schema, Schema) and schema.type == OpenAPIType.NULL
 
 
-def _add_headers(response: OpenAPIResponse, names: Iterable[str]) -> None:
+def _add_headers(response: OpenAPIResponse, names: Iterable[str], *, required: bool = True) -> None:
     headers = dict(response.headers or {})
     for name in names:
         description, schema = _HEADERS[name]
-        headers[name] = OpenAPIHeader(schema=schema, description=description, required=True)
+        headers[name] = OpenAPIHeader(schema=schema, description=description, required=required)
     response.headers = headers
 
 
