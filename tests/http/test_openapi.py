@@ -20,6 +20,9 @@ STORED = ALWAYS | {"503"}
 AUTHENTICATED = STORED | {"401"}
 BY_ID = AUTHENTICATED | {"404"}
 WITH_BODY = {"400", "413"}
+# Operations taking an Idempotency-Key: in use (409, with Retry-After) or reused (422).
+KEYED_OPERATIONS = {"createCategory", "createTask", "bulkCreateTasks", "processTasks"}
+KEYED = {"409", "422"}
 
 # operationId: (method, path, statuses, request body component, success headers)
 OPERATIONS: dict[str, tuple[str, str, set[str], str | None, set[str]]] = {
@@ -41,7 +44,7 @@ OPERATIONS: dict[str, tuple[str, str, set[str], str | None, set[str]]] = {
     "createCategory": (
         "post",
         "/categories",
-        {"201", "409"} | AUTHENTICATED | WITH_BODY,
+        {"201"} | KEYED | AUTHENTICATED | WITH_BODY,
         "CategoryCreateRequest",
         set(),
     ),
@@ -58,7 +61,7 @@ OPERATIONS: dict[str, tuple[str, str, set[str], str | None, set[str]]] = {
     "createTask": (
         "post",
         "/tasks",
-        {"201", "409"} | AUTHENTICATED | WITH_BODY,
+        {"201"} | KEYED | AUTHENTICATED | WITH_BODY,
         "TaskCreateRequest",
         {"Location", "ETag"},
     ),
@@ -75,14 +78,14 @@ OPERATIONS: dict[str, tuple[str, str, set[str], str | None, set[str]]] = {
     "bulkCreateTasks": (
         "post",
         "/tasks/bulk",
-        {"200", "409"} | AUTHENTICATED | WITH_BODY,
+        {"200"} | KEYED | AUTHENTICATED | WITH_BODY,
         "BulkCreateRequest",
         set(),
     ),
     "processTasks": (
         "post",
         "/tasks/process",
-        {"202", "429"} | AUTHENTICATED | WITH_BODY,
+        {"202", "429"} | KEYED | AUTHENTICATED | WITH_BODY,
         "ProcessRequest",
         {"Location"},
     ),
@@ -133,11 +136,13 @@ async def test_every_status_an_operation_answers_is_documented(
 async def test_errors_are_problem_details_with_their_headers(
     document: dict[str, Any], operation_id: str
 ) -> None:
+    keyed = operation_id in KEYED_OPERATIONS
     for status, response in _operation(document, operation_id)["responses"].items():
         headers = response.get("headers", {})
         assert headers["X-Request-ID"]["required"] is True, status
         if status.startswith("2"):
-            assert set(headers) - {"X-Request-ID"} == OPERATIONS[operation_id][4]
+            replayed = {"Idempotent-Replayed"} if keyed else set()
+            assert set(headers) - {"X-Request-ID"} == OPERATIONS[operation_id][4] | replayed
             continue
         if operation_id == "databaseHealth" and status == "503":
             # The same body as 200, with healthy false.
@@ -147,6 +152,8 @@ async def test_errors_are_problem_details_with_their_headers(
         else:
             assert response["content"] == {PROBLEM: {"schema": PROBLEM_REF}}, status
         expected = {"401": {"WWW-Authenticate"}, "429": {"Retry-After"}, "503": {"Retry-After"}}
+        if keyed:
+            expected["409"] = {"Retry-After"}
         assert set(headers) - {"X-Request-ID"} == expected.get(status, set()), status
 
 
@@ -225,6 +232,22 @@ async def test_conditional_writes_document_if_match(document: dict[str, Any]) ->
         (if_match,) = [p for p in parameters if p["name"] == "If-Match"]
         assert if_match["in"] == "header"
         assert if_match["required"] is False
+
+
+async def test_keyed_writes_document_the_idempotency_key(document: dict[str, Any]) -> None:
+    for operation_id in KEYED_OPERATIONS:
+        operation = _operation(document, operation_id)
+        (key,) = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
+        assert key["in"] == "header"
+        assert key["required"] is False
+        assert (key["schema"]["minLength"], key["schema"]["maxLength"]) == (1, 255)
+        responses = operation["responses"]
+        # Present only on replays, and only the in-progress kind of 409 carries it.
+        (success,) = [r for status, r in responses.items() if status.startswith("2")]
+        assert success["headers"]["Idempotent-Replayed"]["required"] is False
+        assert responses["409"]["headers"]["Retry-After"]["required"] is False
+        assert "request-in-progress" in responses["409"]["description"]
+        assert "idempotency-key-reused" in responses["422"]["description"]
 
 
 async def test_one_bearer_scheme_guards_every_private_operation(

@@ -105,9 +105,11 @@ def documented(
     it can answer (as ``application/problem+json``), its JSON ``body`` schema, the
     ``headers`` its success response carries and any other ``responses``.
     """
+    problems = tuple(problems)
     kinds: dict[int, list[Kind]] = {}
-    for kind in dict.fromkeys((*problems, *(WITH_BODY if body else ()))):
-        kinds.setdefault(kind.status, []).append(kind)
+    for kind in (*problems, *(WITH_BODY if body else ())):
+        if kind not in kinds.setdefault(kind.status, []):
+            kinds[kind.status].append(kind)
     specs: dict[int, ResponseSpec] = {
         status: ResponseSpec(
             Problem,
