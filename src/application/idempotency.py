@@ -11,13 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from domain.idempotency import (
-    KEY_IN_USE,
-    KEY_REUSED,
-    KeyInUseError,
-    KeyReusedError,
-    RememberedResponse,
-)
+from domain.idempotency import KEY_REUSED, KeyReusedError, RememberedResponse
 from domain.ids import UserId
 from domain.unit_of_work import UnitOfWork
 
@@ -62,9 +56,7 @@ async def run_once(
     remembered in the same transaction. An effect that raises remembers nothing.
     """
     async with uow:
-        if not await uow.remembered.claim(owner_id, request.key):
-            raise KeyInUseError(KEY_IN_USE)
-        stored = await uow.remembered.find(owner_id, request.key)
+        stored = await uow.remembered.claim(owner_id, request.key)
         if stored is not None:
             if stored.fingerprint != request.fingerprint:
                 raise KeyReusedError(KEY_REUSED)

@@ -209,9 +209,10 @@ class RememberedResponses(Protocol):
     the claim until its transaction ends (commit or rollback), and no lock outlives that.
     """
 
-    async def claim(self, owner_id: UserId, key: str) -> bool:
-        """Take the key for this unit of work; ``False``, at once (no waiting), when
-        another unit of work holds it.
+    async def claim(self, owner_id: UserId, key: str) -> RememberedResponse | None:
+        """Take the key for this unit of work and return what is remembered under it (in
+        the same round trip where the store allows); ``KeyInUseError`` at once, without
+        waiting, when another unit of work holds the key.
         """
         ...
 

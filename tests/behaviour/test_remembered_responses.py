@@ -103,12 +103,14 @@ async def test_expired_responses_are_purged_oldest_first_in_bounded_batches(
     assert await find(uow_factory, alice, "old-0") is None
 
 
-async def test_a_claim_is_granted_to_an_open_unit(uow_factory: UowFactory, alice: User) -> None:
+async def test_a_claim_answers_what_is_remembered(uow_factory: UowFactory, alice: User) -> None:
+    await remember(uow_factory, response(alice))
     uow = uow_factory()
     async with uow:
-        assert await uow.remembered.claim(alice.id, "key-1")
+        assert await uow.remembered.claim(alice.id, "key-1") == response(alice)
         # Claiming again within the same unit is harmless.
-        assert await uow.remembered.claim(alice.id, "key-1")
+        assert await uow.remembered.claim(alice.id, "key-1") == response(alice)
+        assert await uow.remembered.claim(alice.id, "key-2") is None
 
 
 @pytest.mark.parametrize("backend", SQL_SERVERS)
@@ -117,12 +119,17 @@ async def test_a_claimed_key_is_refused_to_other_units_until_the_holder_ends(
 ) -> None:
     holder, other = uow_factory(), uow_factory()
     async with holder:
-        assert await holder.remembered.claim(alice.id, "key-1")
+        assert await holder.remembered.claim(alice.id, "key-1") is None
         async with other:
-            # Refused at once rather than waiting; another key or user is free.
-            assert not await asyncio.wait_for(other.remembered.claim(alice.id, "key-1"), 5)
-            assert await other.remembered.claim(alice.id, "key-2")
-            assert await other.remembered.claim(bob.id, "key-1")
-    # Released with the holder's transaction (here a rollback).
+            # Refused at once rather than waiting.
+            with pytest.raises(KeyInUseError):
+                await asyncio.wait_for(other.remembered.claim(alice.id, "key-1"), 5)
+        async with other:
+            # Another key, or another user's key of that name, is free.
+            assert await other.remembered.claim(alice.id, "key-2") is None
+            assert await other.remembered.claim(bob.id, "key-1") is None
+        await holder.remembered.remember(response(alice))
+        await holder.commit()
+    # Released with the holder's transaction, whose record the next claim sees.
     async with other:
-        assert await other.remembered.claim(alice.id, "key-1")
+        assert await other.remembered.claim(alice.id, "key-1") == response(alice)

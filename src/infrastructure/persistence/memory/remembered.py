@@ -13,11 +13,10 @@ class InMemoryRememberedResponses:
     def __init__(self, transaction: InMemoryTransaction) -> None:
         self._tx = transaction
 
-    async def claim(self, owner_id: UserId, key: str) -> bool:
+    async def claim(self, owner_id: UserId, key: str) -> RememberedResponse | None:
         # Units of work on one store run one at a time under the store's lock, so the
         # open unit already holds every key until it ends: nothing else can be running.
-        _ = self._tx.store  # refuses use outside an open, healthy unit of work
-        return True
+        return await self.find(owner_id, key)
 
     async def find(self, owner_id: UserId, key: str) -> RememberedResponse | None:
         return self._tx.store.remembered.get((owner_id, key))

@@ -3,10 +3,10 @@
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy import RowMapping, and_, delete, func, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.idempotency import RememberedResponse
+from domain.idempotency import KEY_IN_USE, KeyInUseError, RememberedResponse
 from domain.ids import UserId
 from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.records import remembered_responses as table
@@ -20,37 +20,49 @@ def lock_id(owner_id: UserId, key: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+def _remembered(row: RowMapping) -> RememberedResponse:
+    return RememberedResponse(
+        owner_id=UserId(row["user_id"]),
+        key=row["key"],
+        fingerprint=row["fingerprint"],
+        status=row["status"],
+        body=bytes(row["body"]),
+        location=row["location"],
+        etag=row["etag"],
+        created_at=row["created_at"],
+    )
+
+
 class SqlAlchemyRememberedResponses:
     """``RememberedResponses`` on an ``AsyncSession``."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def claim(self, owner_id: UserId, key: str) -> bool:
+    async def claim(self, owner_id: UserId, key: str) -> RememberedResponse | None:
         if self._session.get_bind().dialect.name != "postgresql":
             # SQLite: every unit of work begins IMMEDIATE, holding the one write lock
             # until it ends, so the open unit already holds every key.
-            return True
-        # Transaction-scoped: released at COMMIT or ROLLBACK, never held across the
-        # client's think time, and it works behind a transaction-mode pooler.
-        statement = select(func.pg_try_advisory_xact_lock(lock_id(owner_id, key)))
-        return bool((await execute(self._session, statement)).scalar_one())
+            return await self.find(owner_id, key)
+        # The lock is transaction-scoped: released at COMMIT or ROLLBACK, never held
+        # across the client's think time, and it works behind a transaction-mode pooler.
+        # Taken and read in one round trip: the read's snapshot may predate the lock, so
+        # a holder committing in between goes unseen; then our insert meets its row
+        # (the primary key) and answers 409, and the retry replays.
+        lock = select(
+            func.pg_try_advisory_xact_lock(lock_id(owner_id, key)).label("claimed")
+        ).subquery()
+        mine = and_(table.c.user_id == owner_id, table.c.key == key)
+        statement = select(lock.c.claimed, table).select_from(lock.outerjoin(table, mine))
+        row = (await execute(self._session, statement)).mappings().one()
+        if not row["claimed"]:
+            raise KeyInUseError(KEY_IN_USE)
+        return None if row["key"] is None else _remembered(row)
 
     async def find(self, owner_id: UserId, key: str) -> RememberedResponse | None:
         statement = select(table).where(table.c.user_id == owner_id, table.c.key == key)
         row = (await execute(self._session, statement)).mappings().one_or_none()
-        if row is None:
-            return None
-        return RememberedResponse(
-            owner_id=UserId(row["user_id"]),
-            key=row["key"],
-            fingerprint=row["fingerprint"],
-            status=row["status"],
-            body=bytes(row["body"]),
-            location=row["location"],
-            etag=row["etag"],
-            created_at=row["created_at"],
-        )
+        return None if row is None else _remembered(row)
 
     async def remember(self, response: RememberedResponse) -> None:
         statement = insert(table).values(
