@@ -15,13 +15,13 @@ from application.use_cases.task_creation import add_task
 from application.use_cases.tasks import create_task
 from domain.task import Task
 from domain.unit_of_work import UnitOfWork
-from domain.user import NewUser, User
 from infrastructure.persistence.sqlalchemy import (
     SqlAlchemyUnitOfWork,
     build_engine,
     build_session_factory,
 )
 from infrastructure.settings import DatabaseSettings
+from tests.behaviour.support import add_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
 
@@ -53,19 +53,12 @@ async def counted(migrated_postgres_url: str) -> AsyncIterator[Counted]:
         await engine.dispose()
 
 
-async def _user(uow: UnitOfWork) -> User:
-    async with uow:
-        user = await uow.users.add(NewUser(f"statements-{uuid4().hex}@example.com", "x"))
-        await uow.commit()
-    return user
-
-
 def _render(task: Task) -> Reply:
     return Reply(201, str(task.id).encode())
 
 
 async def test_a_key_costs_two_statements_and_a_replay_one(counted: Counted) -> None:
-    owner = await _user(counted.uow)
+    owner = await add_user(lambda: counted.uow, f"statements-{uuid4().hex}@example.com")
     command = CreateTaskCommand(title="counted")
 
     mark = len(counted.statements)
