@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.category import Category, CategoryChanges, NewCategory
+from domain.idempotency import RememberedResponse
 from domain.ids import CategoryId, JobId, TaskId, UserId
 from domain.job import Job, JobStatus, NewJob
 from domain.paging import Page, PageWindow
@@ -197,5 +198,36 @@ class JobRepository(Protocol):
     async def purge_finished(self, before: datetime, limit: int) -> int:
         """Delete up to ``limit`` finished (succeeded or failed) jobs that finished
         before ``before``; how many went.
+        """
+        ...
+
+
+class RememberedResponses(Protocol):
+    """Responses kept per (user, idempotency key), unique per user.
+
+    ``claim`` serialises the units of work that use one key: at most one holds it, from
+    the claim until its transaction ends (commit or rollback), and no lock outlives that.
+    """
+
+    async def claim(self, owner_id: UserId, key: str) -> RememberedResponse | None:
+        """Take the key for this unit of work and return what is remembered under it (in
+        the same round trip where the store allows); ``KeyInUseError`` at once, without
+        waiting, when another unit of work holds the key.
+        """
+        ...
+
+    async def find(self, owner_id: UserId, key: str) -> RememberedResponse | None:
+        """The response remembered under the owner's key."""
+        ...
+
+    async def remember(self, response: RememberedResponse) -> None:
+        """Store ``response``; ``KeyInUseError`` when the owner's key is stored already
+        (another unit of work got there first).
+        """
+        ...
+
+    async def purge_expired(self, before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` responses created before ``before``, oldest first;
+        how many went.
         """
         ...

@@ -7,6 +7,7 @@ from typing import Protocol, Self
 from domain.repositories import (
     CategoryRepository,
     JobRepository,
+    RememberedResponses,
     TaskRepository,
     UserRepository,
 )
@@ -26,6 +27,7 @@ class UnitOfWork(Protocol):
     categories: CategoryRepository
     tasks: TaskRepository
     jobs: JobRepository
+    remembered: RememberedResponses
 
     def reading(self) -> Self:
         """This unit of work, for its next block only, as a reader: no transaction is

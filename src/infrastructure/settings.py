@@ -219,6 +219,9 @@ def _jobs(env: Mapping[str, str]) -> JobSettings:
         grace_s=seconds(env, "JOB_GRACE_SECONDS", _JOBS.grace_s, zero=True),
         max_queued_per_user=whole_number(env, "JOB_MAX_QUEUED_PER_USER", _JOBS.max_queued_per_user),
         retention_hours=seconds(env, "JOB_RETENTION_HOURS", _JOBS.retention_hours, unit="hours"),
+        idempotency_ttl_hours=seconds(
+            env, "IDEMPOTENCY_TTL_HOURS", _JOBS.idempotency_ttl_hours, unit="hours"
+        ),
     )
 
 

@@ -20,6 +20,9 @@ STORED = ALWAYS | {"503"}
 AUTHENTICATED = STORED | {"401"}
 BY_ID = AUTHENTICATED | {"404"}
 WITH_BODY = {"400", "413"}
+# Operations taking an Idempotency-Key: in use (409, with Retry-After) or reused (422).
+KEYED_OPERATIONS = {"createCategory", "createTask", "bulkCreateTasks", "processTasks"}
+KEYED = {"409", "422"}
 
 # operationId: (method, path, statuses, request body component, success headers)
 OPERATIONS: dict[str, tuple[str, str, set[str], str | None, set[str]]] = {
@@ -41,7 +44,7 @@ OPERATIONS: dict[str, tuple[str, str, set[str], str | None, set[str]]] = {
     "createCategory": (
         "post",
         "/categories",
-        {"201", "409"} | AUTHENTICATED | WITH_BODY,
+        {"201"} | KEYED | AUTHENTICATED | WITH_BODY,
         "CategoryCreateRequest",
         set(),
     ),
@@ -64,7 +67,7 @@ OPERATIONS: dict[str, tuple[str, str, set[str], str | None, set[str]]] = {
     "createTask": (
         "post",
         "/tasks",
-        {"201", "409"} | AUTHENTICATED | WITH_BODY,
+        {"201"} | KEYED | AUTHENTICATED | WITH_BODY,
         "TaskCreateRequest",
         {"Location", "ETag"},
     ),
@@ -81,14 +84,14 @@ OPERATIONS: dict[str, tuple[str, str, set[str], str | None, set[str]]] = {
     "bulkCreateTasks": (
         "post",
         "/tasks/bulk",
-        {"200", "409"} | AUTHENTICATED | WITH_BODY,
+        {"200"} | KEYED | AUTHENTICATED | WITH_BODY,
         "BulkCreateRequest",
         set(),
     ),
     "processTasks": (
         "post",
         "/tasks/process",
-        {"202", "429"} | AUTHENTICATED | WITH_BODY,
+        {"202", "429"} | KEYED | AUTHENTICATED | WITH_BODY,
         "ProcessRequest",
         {"Location"},
     ),
@@ -141,11 +144,13 @@ async def test_every_status_an_operation_answers_is_documented(
 async def test_errors_are_problem_details_with_their_headers(
     document: dict[str, Any], operation_id: str
 ) -> None:
+    keyed = operation_id in KEYED_OPERATIONS
     for status, response in _operation(document, operation_id)["responses"].items():
         headers = response.get("headers", {})
         assert headers["X-Request-ID"]["required"] is True, status
         if status.startswith("2"):
-            assert set(headers) - {"X-Request-ID"} == OPERATIONS[operation_id][4]
+            replayed = {"Idempotent-Replayed"} if keyed else set()
+            assert set(headers) - {"X-Request-ID"} == OPERATIONS[operation_id][4] | replayed
             continue
         if status == "304":
             assert set(headers) == {"X-Request-ID", "ETag"}
@@ -159,6 +164,8 @@ async def test_errors_are_problem_details_with_their_headers(
         else:
             assert response["content"] == {PROBLEM: {"schema": PROBLEM_REF}}, status
         expected = {"401": {"WWW-Authenticate"}, "429": {"Retry-After"}, "503": {"Retry-After"}}
+        if keyed:
+            expected["409"] = {"Retry-After"}
         assert set(headers) - {"X-Request-ID"} == expected.get(status, set()), status
 
 
@@ -254,6 +261,22 @@ async def test_conditional_reads_document_if_none_match(
     tag = operation["responses"]["200"]["headers"]["ETag"]["schema"]
     assert tag["pattern"] == ('^"[1-9][0-9]*"$' if operation_id == "getTask" else '^W/"[0-9a-f]+"$')
     assert operation["responses"]["304"]["headers"]["ETag"]["schema"] == tag
+
+
+async def test_keyed_writes_document_the_idempotency_key(document: dict[str, Any]) -> None:
+    for operation_id in KEYED_OPERATIONS:
+        operation = _operation(document, operation_id)
+        (key,) = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
+        assert key["in"] == "header"
+        assert key["required"] is False
+        assert (key["schema"]["minLength"], key["schema"]["maxLength"]) == (1, 255)
+        responses = operation["responses"]
+        # Present only on replays, and only the in-progress kind of 409 carries it.
+        (success,) = [r for status, r in responses.items() if status.startswith("2")]
+        assert success["headers"]["Idempotent-Replayed"]["required"] is False
+        assert responses["409"]["headers"]["Retry-After"]["required"] is False
+        assert "request-in-progress" in responses["409"]["description"]
+        assert "idempotency-key-reused" in responses["422"]["description"]
 
 
 async def test_one_bearer_scheme_guards_every_private_operation(

@@ -232,6 +232,13 @@ def test_job_queue_limits_and_retention_are_read() -> None:
         Settings.from_env({"JOB_RETENTION_HOURS": "-1"})
 
 
+def test_idempotency_keys_live_24_hours_unless_configured() -> None:
+    assert Settings.from_env({}).jobs.idempotency_ttl_hours == 24.0
+    assert Settings.from_env({"IDEMPOTENCY_TTL_HOURS": "48"}).jobs.idempotency_ttl_hours == 48.0
+    with pytest.raises(SettingsError, match="IDEMPOTENCY_TTL_HOURS"):
+        Settings.from_env({"IDEMPOTENCY_TTL_HOURS": "0"})
+
+
 @pytest.mark.parametrize(
     ("env", "enabled"),
     [

@@ -112,6 +112,25 @@ class JobProcessor:
             await uow.commit()
         return deleted
 
+    async def forget_keys(self) -> int:
+        """Delete remembered idempotency responses older than their time to live, in
+        bounded batches of their own transactions; how many went.
+        """
+        cutoff = self.clock() - timedelta(hours=self.settings.idempotency_ttl_hours)
+        forgotten = 0
+        for _ in range(self.settings.purge_batches):
+            deleted = await self.run(self._forget_batch, cutoff)
+            forgotten += deleted
+            if deleted < self.settings.purge_batch:
+                break
+        return forgotten
+
+    async def _forget_batch(self, uow: UnitOfWork, cutoff: datetime) -> int:
+        async with uow:
+            deleted = await uow.remembered.purge_expired(cutoff, self.settings.purge_batch)
+            await uow.commit()
+        return deleted
+
     async def finish(self, job: Job) -> Job:
         """Mark a job with nothing remaining as succeeded."""
         return await self.run(self._finish, job, JobStatus.SUCCEEDED, job.error)

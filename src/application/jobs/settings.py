@@ -21,6 +21,9 @@ class JobSettings:
     # every ``purge_interval_s``, ``purge_batch`` rows per statement, at most
     # ``purge_batches`` statements per sweep (so a sweep never holds a worker long).
     retention_hours: float = 168.0
+    # Remembered idempotency responses are forgotten this long after their first use,
+    # swept by the same workers on the same schedule and in batches of the same size.
+    idempotency_ttl_hours: float = 24.0
     purge_interval_s: float = 300.0
     purge_batch: int = 500
     purge_batches: int = 4

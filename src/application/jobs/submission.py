@@ -25,15 +25,26 @@ async def submit_processing(
     """
     draft = NewJob.listing(owner_id, task_ids)
     async with uow:
-        if await uow.jobs.count_unfinished(owner_id) >= max_queued:
-            raise TooManyRequestsError(
-                f"at most {max_queued} jobs may be queued or running at once; "
-                "retry once one has finished",
-                QUEUE_FULL_RETRY_AFTER_S,
-            )
-        job = await uow.jobs.add(draft)
+        job = await _enqueue(uow, draft, max_queued)
         await uow.commit()
     return job
+
+
+async def enqueue(
+    uow: UnitOfWork, owner_id: UserId, task_ids: Sequence[int], max_queued: int
+) -> Job:
+    """``submit_processing``'s writes inside an open unit of work; the caller commits."""
+    return await _enqueue(uow, NewJob.listing(owner_id, task_ids), max_queued)
+
+
+async def _enqueue(uow: UnitOfWork, draft: NewJob, max_queued: int) -> Job:
+    if await uow.jobs.count_unfinished(draft.owner_id) >= max_queued:
+        raise TooManyRequestsError(
+            f"at most {max_queued} jobs may be queued or running at once; "
+            "retry once one has finished",
+            QUEUE_FULL_RETRY_AFTER_S,
+        )
+    return await uow.jobs.add(draft)
 
 
 async def get_job(uow: UnitOfWork, owner_id: UserId, job_id: JobId) -> Job:

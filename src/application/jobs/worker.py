@@ -1,5 +1,6 @@
 """The loop a worker runs: claim a job, work it, repeat until told to stop; now and then,
-purge the jobs that finished longer ago than the retention period.
+purge the jobs that finished longer ago than the retention period, and the idempotency
+keys older than their time to live.
 """
 
 import asyncio
@@ -7,6 +8,7 @@ import contextlib
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from application.jobs.processing import JobProcessor, LeaseLostError
@@ -56,9 +58,10 @@ class JobWorker:
                 await self._give_up(job, f"processing stopped: {type(error).__name__}")
 
     async def purge_if_due(self) -> None:
-        """Sweep finished jobs once every ``purge_interval_s``; the first sweep comes at a
-        random point of the first interval, so workers started together (and the start-up
-        burst of a process) do not all sweep at once. Between jobs rather than only when
+        """Sweep finished jobs and expired idempotency keys once every
+        ``purge_interval_s``; the first sweep comes at a random point of the first
+        interval, so workers started together (and the start-up burst of a process) do
+        not all sweep at once. Between jobs rather than only when
         idle, so a queue that never empties is swept too.
         """
         now = time.monotonic()
@@ -68,17 +71,8 @@ class JobWorker:
         if now < self._next_purge:
             return
         self._next_purge = now + interval
-        try:
-            purged = await self.processor.purge()
-        except UnavailableError as error:
-            # Purging is housekeeping: the next sweep tries again.
-            logger.warning("cannot purge finished jobs: %s", error.detail)
-            return
-        except Exception:
-            logger.exception("purging finished jobs failed")
-            return
-        if purged:
-            logger.info("purged %d finished jobs", purged)
+        await _housekeep("finished jobs", self.processor.purge)
+        await _housekeep("expired idempotency keys", self.processor.forget_keys)
 
     async def _give_up(self, job: Job, reason: str) -> None:
         try:
@@ -113,6 +107,20 @@ class JobWorker:
             await self.processor.finish(job)
         except LeaseLostError:
             logger.warning("job %s was taken over by another worker", job.id)
+
+
+async def _housekeep(what: str, sweep: Callable[[], Awaitable[int]]) -> None:
+    """Run one sweep; a failure is logged and left to the next (it is housekeeping)."""
+    try:
+        swept = await sweep()
+    except UnavailableError as error:
+        logger.warning("cannot purge %s: %s", what, error.detail)
+        return
+    except Exception:
+        logger.exception("purging %s failed", what)
+        return
+    if swept:
+        logger.info("purged %d %s", swept, what)
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:

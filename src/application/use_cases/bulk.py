@@ -35,23 +35,31 @@ async def bulk_create_tasks(
     items leave nothing behind and are reported. Atomic: the first failure raises
     ``ItemFailedError`` and nothing is created.
     """
+    async with uow:
+        outcome = await add_many(uow, owner_id, items, atomic=atomic)
+        await uow.commit()
+    return outcome
+
+
+async def add_many(
+    uow: UnitOfWork, owner_id: UserId, items: Sequence[BulkItem], *, atomic: bool
+) -> BulkOutcome:
+    """``bulk_create_tasks``'s writes inside an open unit of work; the caller commits."""
     if not 1 <= len(items) <= MAX_BULK_ITEMS:
         raise InvalidInputError.for_field("items", f"must hold 1 to {MAX_BULK_ITEMS} items")
     created: list[Task] = []
     errors: list[ItemFailedError] = []
-    async with uow:
-        for index, item in enumerate(items):
-            try:
-                if isinstance(item, InvalidInputError):
-                    raise item
-                if atomic:
+    for index, item in enumerate(items):
+        try:
+            if isinstance(item, InvalidInputError):
+                raise item
+            if atomic:
+                created.append(await add_task(uow, owner_id, item))
+            else:
+                async with uow.savepoint():
                     created.append(await add_task(uow, owner_id, item))
-                else:
-                    async with uow.savepoint():
-                        created.append(await add_task(uow, owner_id, item))
-            except ITEM_ERRORS as error:
-                if atomic:
-                    raise ItemFailedError(index, error) from error
-                errors.append(ItemFailedError(index, error))
-        await uow.commit()
+        except ITEM_ERRORS as error:
+            if atomic:
+                raise ItemFailedError(index, error) from error
+            errors.append(ItemFailedError(index, error))
     return BulkOutcome(created, errors)

@@ -21,6 +21,13 @@ async def create_category(
     return category
 
 
+async def add_category(
+    uow: UnitOfWork, owner_id: UserId, command: CreateCategoryCommand
+) -> Category:
+    """``create_category``'s write inside an open unit of work; the caller commits."""
+    return await uow.categories.add(command.draft(owner_id))
+
+
 async def list_categories(uow: UnitOfWork, owner_id: UserId, window: PageWindow) -> Page[Category]:
     """A page of the caller's categories in creation order."""
     async with uow.reading():

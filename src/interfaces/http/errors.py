@@ -29,6 +29,7 @@ from domain.errors import (
     TooManyRequestsError,
     UnavailableError,
 )
+from domain.idempotency import KeyInUseError, KeyReusedError
 from interfaces.http.bodies import join_field
 from interfaces.http.problems import FieldError, problem_response
 from interfaces.http.request_id import request_id_of
@@ -57,8 +58,11 @@ UNAUTHORIZED = Kind(401, "unauthorized", "Authentication required", _UNAUTHORIZE
 NOT_FOUND = Kind(404, "not-found", "Not found")
 METHOD_NOT_ALLOWED = Kind(405, "method-not-allowed", "Method not allowed")
 CONFLICT = Kind(409, "conflict", "Conflict")
+# The first request under an Idempotency-Key is still running (with Retry-After).
+IN_PROGRESS = Kind(409, "request-in-progress", "Request in progress")
 PRECONDITION_FAILED = Kind(412, "precondition-failed", "Precondition failed")
 TOO_LARGE = Kind(413, "payload-too-large", "Request body too large")
+KEY_REUSED = Kind(422, "idempotency-key-reused", "Idempotency key reused")
 # Answered to no one (the client is gone), but the access log records a status.
 INCOMPLETE = Kind(400, "incomplete-request", "Incomplete request")
 TOO_MANY_REQUESTS = Kind(429, "too-many-requests", "Too many requests")
@@ -73,8 +77,10 @@ KINDS = (
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
     CONFLICT,
+    IN_PROGRESS,
     PRECONDITION_FAILED,
     TOO_LARGE,
+    KEY_REUSED,
     TOO_MANY_REQUESTS,
     HEADERS_TOO_LARGE,
     INTERNAL,
@@ -87,6 +93,8 @@ DOMAIN_KINDS: dict[type[DomainError], Kind] = {
     AuthenticationError: UNAUTHORIZED,
     NotFoundError: NOT_FOUND,
     ConflictError: CONFLICT,
+    KeyInUseError: IN_PROGRESS,
+    KeyReusedError: KEY_REUSED,
     PreconditionFailedError: PRECONDITION_FAILED,
     TooManyRequestsError: TOO_MANY_REQUESTS,
     UnavailableError: UNAVAILABLE,
@@ -134,7 +142,7 @@ def domain_error_response(error: DomainError) -> Response[bytes] | None:
     if isinstance(cause, InvalidInputError) and cause.problems:
         errors = [FieldError(join_field(prefix, p.field), p.message) for p in cause.problems]
     headers = None
-    if isinstance(cause, TooManyRequestsError):
+    if isinstance(cause, TooManyRequestsError | KeyInUseError):
         headers = {"Retry-After": str(cause.retry_after_s)}
     return _answer(kind, error.detail, errors=errors, headers=headers)
 

@@ -50,6 +50,8 @@ AUTHENTICATED = (*STORED, errors.UNAUTHORIZED)
 BY_ID = (*AUTHENTICATED, errors.NOT_FOUND)
 # A request body can be malformed or too large.
 WITH_BODY = (errors.VALIDATION, errors.TOO_LARGE)
+# An Idempotency-Key can be in use (409) or reused for another request (422).
+KEYED = (errors.IN_PROGRESS, errors.KEY_REUSED)
 
 _HEADERS: dict[str, tuple[str, Schema]] = {
     "X-Request-ID": (
@@ -74,6 +76,11 @@ _HEADERS: dict[str, tuple[str, Schema]] = {
         Schema(type=OpenAPIType.STRING, pattern='^W/"[0-9a-f]+"$'),
     ),
     "Location": ("The path of the created resource.", Schema(type=OpenAPIType.STRING)),
+    "Idempotent-Replayed": (
+        "`true` when this is the stored answer to an earlier request with the same "
+        "Idempotency-Key; absent otherwise.",
+        Schema(type=OpenAPIType.STRING, const="true"),
+    ),
 }
 
 
@@ -107,6 +114,8 @@ class _Finish:
     errors: frozenset[str]
     # The ETag a 304 carries, for a route that answers If-None-Match.
     conditional: str | None
+    # Headers some answers of a status carry and others do not (status: names).
+    optional_headers: Mapping[str, tuple[str, ...]]
 
 
 def documented(
@@ -124,21 +133,31 @@ def documented(
     ``conditional`` read names its ETag header: it reads ``If-None-Match`` and can
     answer 304 with that tag.
     """
-    kinds = {kind.status: kind for kind in (*problems, *(WITH_BODY if body else ()))}
+    problems = tuple(problems)
+    kinds: dict[int, list[Kind]] = {}
+    for kind in (*problems, *(WITH_BODY if body else ())):
+        if kind not in kinds.setdefault(kind.status, []):
+            kinds[kind.status].append(kind)
     specs: dict[int, ResponseSpec] = {
         status: ResponseSpec(
             Problem,
-            description=f"{kind.title} (problem type `{PROBLEM_TYPE_BASE}{kind.slug}`)",
+            description="; or ".join(
+                f"{kind.title} (problem type `{PROBLEM_TYPE_BASE}{kind.slug}`)" for kind in same
+            ),
             media_type=PROBLEM_MEDIA_TYPE,
             generate_examples=False,
         )
-        for status, kind in sorted(kinds.items())
+        for status, same in sorted(kinds.items())
     }
     specs.update(responses or {})
     if conditional is not None:
         specs[HTTP_304_NOT_MODIFIED] = ResponseSpec(None, description=_NOT_MODIFIED)
         headers = (*headers, conditional) if conditional not in headers else headers
-    finish = _Finish(body, tuple(headers), frozenset(map(str, specs)), conditional)
+    optional: dict[str, tuple[str, ...]] = {}
+    if errors.IN_PROGRESS in problems:
+        # A keyed route: replays are marked, and only its in-progress 409 says when.
+        optional = {"2xx": ("Idempotent-Replayed",), "409": ("Retry-After",)}
+    finish = _Finish(body, tuple(headers), frozenset(map(str, specs)), conditional, optional)
     return {
         "operation_id": operation_id,
         "responses": specs,
@@ -170,11 +189,13 @@ def _operation_class(finish: _Finish) -> type[Operation]:
             for status, response in responses.items():
                 if isinstance(response, OpenAPIResponse):
                     names = _STATUS_HEADERS.get(status, ())
+                    group = status
                     if status.startswith("2"):
-                        names = finish.success_headers
+                        names, group = finish.success_headers, "2xx"
                     elif status == "304" and finish.conditional is not None:
                         names = (finish.conditional,)
                     _add_headers(response, ("X-Request-ID", *names))
+                    _add_headers(response, finish.optional_headers.get(group, ()), required=False)
 
     return DocumentedOperation
 
@@ -198,12 +219,12 @@ def _is_null(schema: Schema | Reference) -> bool:
     return isinstance(schema, Schema) and schema.type == OpenAPIType.NULL
 
 
-def _add_headers(response: OpenAPIResponse, names: Iterable[str]) -> None:
+def _add_headers(response: OpenAPIResponse, names: Iterable[str], *, required: bool = True) -> None:
     headers = dict(response.headers or {})
     for name in names:
         description, schema = _HEADERS[name]
         header = "ETag" if name == WEAK_ETAG else name
-        headers[header] = OpenAPIHeader(schema=schema, description=description, required=True)
+        headers[header] = OpenAPIHeader(schema=schema, description=description, required=required)
     response.headers = headers
 
 

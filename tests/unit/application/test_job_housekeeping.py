@@ -1,6 +1,8 @@
-"""The per-user cap on unfinished jobs, and the purge of finished ones by the workers."""
+"""The per-user cap on unfinished jobs, and the workers' purges: finished jobs, expired
+idempotency keys."""
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +14,7 @@ from application.jobs.worker import JobWorker
 from application.retry import RetryPolicy
 from application.runner import UseCaseRunner
 from domain.errors import TooManyRequestsError
+from domain.idempotency import RememberedResponse
 from domain.job import Job
 from domain.user import User
 from infrastructure.persistence.memory import InMemoryStore, InMemoryUnitOfWork
@@ -121,3 +124,36 @@ async def test_the_running_loop_purges_while_it_serves_the_queue(
     finally:
         stop.set()
         await running
+
+
+async def remembered_keys(store: InMemoryStore, owner: User, count: int) -> None:
+    uow = InMemoryUnitOfWork(store)
+    async with uow:
+        for n in range(count):
+            await uow.remembered.remember(
+                RememberedResponse(owner.id, f"key-{n}", "f", 201, b"{}", None, None, later(0))
+            )
+        await uow.commit()
+
+
+async def test_a_sweep_forgets_expired_idempotency_keys_in_bounded_batches(
+    store: InMemoryStore, alice: User
+) -> None:
+    await remembered_keys(store, alice, 7)
+    settings = replace(RETENTION, idempotency_ttl_hours=24)
+    # Kept at least as long as the time to live.
+    assert await purging(store, 23, settings).forget_keys() == 0
+    sweeper = purging(store, 25, settings)
+    assert await sweeper.forget_keys() == 6
+    assert await sweeper.forget_keys() == 1
+    assert store.remembered == {}
+
+
+async def test_the_worker_sweeps_jobs_and_keys_together(store: InMemoryStore, alice: User) -> None:
+    await finished_jobs(store, alice, 1)
+    await remembered_keys(store, alice, 1)
+    settings = JobSettings(retention_hours=24, idempotency_ttl_hours=24, purge_interval_s=0.0)
+    worker = JobWorker(purging(store, 25, settings))
+    await worker.purge_if_due()
+    assert stored_ids(store) == set()
+    assert store.remembered == {}

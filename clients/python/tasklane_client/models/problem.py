@@ -23,9 +23,11 @@ class Problem:
             `https://tasklane.dev/problems/validation` (400), `https://tasklane.dev/problems/incomplete-request` (400),
             `https://tasklane.dev/problems/unauthorized` (401), `https://tasklane.dev/problems/not-found` (404),
             `https://tasklane.dev/problems/method-not-allowed` (405), `https://tasklane.dev/problems/conflict` (409),
-            `https://tasklane.dev/problems/precondition-failed` (412), `https://tasklane.dev/problems/payload-too-large`
-            (413), `https://tasklane.dev/problems/too-many-requests` (429), `https://tasklane.dev/problems/headers-too-
-            large` (431), `https://tasklane.dev/problems/internal` (500), `https://tasklane.dev/problems/unavailable` (503)
+            `https://tasklane.dev/problems/request-in-progress` (409), `https://tasklane.dev/problems/precondition-failed`
+            (412), `https://tasklane.dev/problems/payload-too-large` (413), `https://tasklane.dev/problems/idempotency-key-
+            reused` (422), `https://tasklane.dev/problems/too-many-requests` (429), `https://tasklane.dev/problems/headers-
+            too-large` (431), `https://tasklane.dev/problems/internal` (500), `https://tasklane.dev/problems/unavailable`
+            (503)
         title (str):
         status (int):
         detail (str):

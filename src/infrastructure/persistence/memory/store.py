@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from domain.category import Category
+from domain.idempotency import RememberedResponse
 from domain.ids import CategoryId, JobId, TaskId, UserId
 from domain.job import Job
 from domain.task import Task
@@ -33,6 +34,7 @@ class InMemoryStore:
     categories: dict[CategoryId, Category] = field(default_factory=dict)
     tasks: dict[TaskId, Task] = field(default_factory=dict)
     jobs: dict[JobId, StoredJob] = field(default_factory=dict)
+    remembered: dict[tuple[UserId, str], RememberedResponse] = field(default_factory=dict)
     # Like database sequences: never reused, not rolled back.
     last_category_id: int = 0
     last_task_id: int = 0

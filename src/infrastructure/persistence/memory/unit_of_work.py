@@ -9,11 +9,13 @@ from typing import Self
 from domain.repositories import (
     CategoryRepository,
     JobRepository,
+    RememberedResponses,
     TaskRepository,
     UserRepository,
 )
 from infrastructure.persistence.memory.categories import InMemoryCategoryRepository
 from infrastructure.persistence.memory.jobs import InMemoryJobRepository
+from infrastructure.persistence.memory.remembered import InMemoryRememberedResponses
 from infrastructure.persistence.memory.store import InMemoryStore
 from infrastructure.persistence.memory.tasks import InMemoryTaskRepository
 from infrastructure.persistence.memory.transaction import (
@@ -37,6 +39,7 @@ class InMemoryUnitOfWork:
         self.categories: CategoryRepository = InMemoryCategoryRepository(self._tx)
         self.tasks: TaskRepository = InMemoryTaskRepository(self._tx)
         self.jobs: JobRepository = InMemoryJobRepository(self._tx)
+        self.remembered: RememberedResponses = InMemoryRememberedResponses(self._tx)
 
     async def __aenter__(self) -> Self:
         if self._tx.active:

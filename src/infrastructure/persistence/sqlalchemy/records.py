@@ -1,4 +1,4 @@
-"""ORM records: the four tables, their constraints and indexes, with portable types."""
+"""ORM records: the five tables, their constraints and indexes, with portable types."""
 
 from datetime import datetime
 from typing import cast
@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -26,6 +27,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.category import NAME_MAX_LENGTH
+from domain.idempotency import KEY_MAX_LENGTH
 from domain.task import TITLE_MAX_LENGTH
 from domain.user import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
 
@@ -41,8 +43,10 @@ TASKS_CATEGORY_FK = "fk_tasks_category_id_categories"
 CATEGORIES_USER_FK = "fk_categories_user_id_users"
 TASKS_USER_FK = "fk_tasks_user_id_users"
 JOBS_USER_FK = "fk_jobs_user_id_users"
+REMEMBERED_USER_FK = "fk_remembered_responses_user_id_users"
+REMEMBERED_KEY_UNIQUE = "pk_remembered_responses"
 # A row whose owner does not exist: the caller's token names no user.
-USER_FOREIGN_KEYS = frozenset({CATEGORIES_USER_FK, TASKS_USER_FK, JOBS_USER_FK})
+USER_FOREIGN_KEYS = frozenset({CATEGORIES_USER_FK, TASKS_USER_FK, JOBS_USER_FK, REMEMBERED_USER_FK})
 
 # Lists of task ids: JSONB on PostgreSQL (so `||` appends in place), JSON text on SQLite.
 ID_LIST = JSON().with_variant(JSONB(), "postgresql")
@@ -162,6 +166,31 @@ class JobRecord(IdentityBase):
     finished_at: Mapped[datetime | None] = mapped_column(DateTimeUTC)
 
 
+class RememberedResponseRecord(DefaultBase):
+    """What the first successful request under a user's idempotency key answered."""
+
+    __tablename__ = "remembered_responses"
+    __table_args__ = (
+        # The purge deletes the oldest first.
+        Index("ix_remembered_responses_created_at", "created_at"),
+    )
+
+    # The key is unique per user: the primary key says so, and serves every lookup.
+    user_id: Mapped[UUID] = mapped_column(
+        GUID,
+        ForeignKey("users.id", ondelete="CASCADE", name=REMEMBERED_USER_FK),
+        primary_key=True,
+    )
+    key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH), primary_key=True)
+    # sha256 of the request, hex.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    location: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+
+
 # Expression indexes need the columns, so they come after the classes.
 Index(USERS_EMAIL_UNIQUE, func.lower(UserRecord.email), unique=True)
 Index(CATEGORIES_NAME_UNIQUE, CategoryRecord.user_id, CategoryRecord.name_key, unique=True)
@@ -171,3 +200,4 @@ users = cast(Table, UserRecord.__table__)
 categories = cast(Table, CategoryRecord.__table__)
 tasks = cast(Table, TaskRecord.__table__)
 jobs = cast(Table, JobRecord.__table__)
+remembered_responses = cast(Table, RememberedResponseRecord.__table__)

@@ -12,12 +12,14 @@ from domain.errors import TransientError, UnavailableCause, UnavailableError
 from domain.repositories import (
     CategoryRepository,
     JobRepository,
+    RememberedResponses,
     TaskRepository,
     UserRepository,
 )
 from infrastructure.persistence.sqlalchemy.categories import SqlAlchemyCategoryRepository
 from infrastructure.persistence.sqlalchemy.errors import domain_errors
 from infrastructure.persistence.sqlalchemy.jobs import SqlAlchemyJobRepository
+from infrastructure.persistence.sqlalchemy.remembered import SqlAlchemyRememberedResponses
 from infrastructure.persistence.sqlalchemy.tasks import SqlAlchemyTaskRepository
 from infrastructure.persistence.sqlalchemy.users import SqlAlchemyUserRepository
 
@@ -46,6 +48,7 @@ class SqlAlchemyUnitOfWork:
     categories: CategoryRepository
     tasks: TaskRepository
     jobs: JobRepository
+    remembered: RememberedResponses
 
     def __init__(
         self,
@@ -61,6 +64,7 @@ class SqlAlchemyUnitOfWork:
     def _detach_repositories(self) -> None:
         outside = cast(Any, _OutsideBlock())
         self.users, self.categories, self.tasks, self.jobs = outside, outside, outside, outside
+        self.remembered = outside
 
     def _current(self) -> AsyncSession:
         if self._session is None:
@@ -81,6 +85,7 @@ class SqlAlchemyUnitOfWork:
         self.categories = SqlAlchemyCategoryRepository(session)
         self.tasks = SqlAlchemyTaskRepository(session)
         self.jobs = SqlAlchemyJobRepository(session)
+        self.remembered = SqlAlchemyRememberedResponses(session)
         return self
 
     async def __aexit__(

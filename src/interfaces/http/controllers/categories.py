@@ -1,16 +1,21 @@
 """The caller's categories."""
 
-from litestar import Controller, delete, get, patch, post
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import RawBody
 
 from application.dto import CreateCategoryCommand
+from application.idempotency import Reply
 from application.use_cases import categories
+from domain.category import Category
 from domain.paging import PageWindow
 from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.conditional import Conditional
 from interfaces.http.dependencies import CallerDep
-from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, WEAK_ETAG, documented
+from interfaces.http.idempotency import IdempotencyKey, json_reply, keyed_request, respond
+from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, KEYED, WEAK_ETAG, documented
 from interfaces.http.queries import Limit, Offset
 from interfaces.http.schemas.categories import (
     CategoryCreateRequest,
@@ -21,6 +26,10 @@ from interfaces.http.schemas.categories import (
 
 _create = StrictDecoder(CategoryCreateRequest)
 _update = StrictDecoder(CategoryUpdateRequest)
+
+
+def _created(category: Category) -> Reply:
+    return json_reply(201, CategoryResponse.of(category))
 
 
 class CategoryController(Controller):
@@ -35,13 +44,26 @@ class CategoryController(Controller):
         **documented(
             "createCategory",
             body=CategoryCreateRequest,
-            problems=(*AUTHENTICATED, errors.CONFLICT),
+            problems=(*AUTHENTICATED, errors.CONFLICT, *KEYED),
         ),
     )
-    async def create_category(self, body: RawBody, me: CallerDep) -> CategoryResponse:
+    async def create_category(
+        self,
+        request: Request[Any, Any, Any],
+        body: RawBody,
+        me: CallerDep,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[CategoryResponse]:
         """Create a category; 409 when the name is taken in any letter case."""
+        keyed = keyed_request(request, idempotency_key, body)
         command = _create.decode(body).to(CreateCategoryCommand)
-        return CategoryResponse.of(await me.run(categories.create_category, me.id, command))
+        return await respond(
+            me,
+            keyed,
+            lambda: me.run(categories.create_category, me.id, command),
+            lambda uow: categories.add_category(uow, me.id, command),
+            _created,
+        )
 
     @get(
         "/",

@@ -1,13 +1,15 @@
 """The caller's tasks, with ``ETag``/``If-Match`` optimistic concurrency."""
 
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import HeaderParameter, RawBody
 
 from application.dto import CreateTaskCommand
+from application.idempotency import Reply
 from application.use_cases import tasks
+from application.use_cases.task_creation import add_task
 from domain.ids import CategoryId, is_storable_id
 from domain.paging import PageWindow
 from domain.task import Priority, Task
@@ -17,7 +19,8 @@ from interfaces.http.bodies import StrictDecoder
 from interfaces.http.conditional import Conditional
 from interfaces.http.dependencies import CallerDep
 from interfaces.http.etags import etag, expected_version
-from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, WEAK_ETAG, documented
+from interfaces.http.idempotency import IdempotencyKey, json_reply, keyed_request, respond
+from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, KEYED, WEAK_ETAG, documented
 from interfaces.http.queries import (
     CategoryFilter,
     Completed,
@@ -48,9 +51,13 @@ _create = StrictDecoder(TaskCreateRequest)
 _update = StrictDecoder(TaskUpdateRequest)
 
 
-def _tagged(task: Task, status_code: int = 200) -> Response[TaskResponse]:
-    return Response(
-        TaskResponse.of(task), status_code=status_code, headers={"ETag": etag(task.version)}
+def _tagged(task: Task) -> Response[TaskResponse]:
+    return Response(TaskResponse.of(task), headers={"ETag": etag(task.version)})
+
+
+def _created(task: Task) -> Reply:
+    return json_reply(
+        201, TaskResponse.of(task), location=f"/tasks/{task.id}", etag=etag(task.version)
     )
 
 
@@ -66,17 +73,27 @@ class TaskController(Controller):
         **documented(
             "createTask",
             body=TaskCreateRequest,
-            problems=(*AUTHENTICATED, errors.CONFLICT),
+            problems=(*AUTHENTICATED, errors.CONFLICT, *KEYED),
             headers=("Location", "ETag"),
         ),
     )
-    async def create_task(self, body: RawBody, me: CallerDep) -> Response[TaskResponse]:
+    async def create_task(
+        self,
+        request: Request[Any, Any, Any],
+        body: RawBody,
+        me: CallerDep,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[TaskResponse]:
         """Create a task (and its inline ``category`` in the same transaction)."""
+        keyed = keyed_request(request, idempotency_key, body)
         command = _create.decode(body).to(CreateTaskCommand)
-        task = await me.run(tasks.create_task, me.id, command)
-        response = _tagged(task, 201)
-        response.headers["Location"] = f"/tasks/{task.id}"
-        return response
+        return await respond(
+            me,
+            keyed,
+            lambda: me.run(tasks.create_task, me.id, command),
+            lambda uow: add_task(uow, me.id, command),
+            _created,
+        )
 
     @get(
         "/",

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.category_create_request import CategoryCreateRequest
 from ...models.category_response import CategoryResponse
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: CategoryCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -58,6 +61,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 431:
         response_431 = Problem.from_dict(response.json())
 
@@ -94,10 +102,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CategoryCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[CategoryResponse | Problem]:
     """CreateCategory
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (CategoryCreateRequest): A new category; colour as ``#rrggbb`` in either case, or
             null.
 
@@ -111,6 +123,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -124,10 +137,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CategoryCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> CategoryResponse | Problem | None:
     """CreateCategory
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (CategoryCreateRequest): A new category; colour as ``#rrggbb`` in either case, or
             null.
 
@@ -142,6 +159,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -149,10 +167,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CategoryCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[CategoryResponse | Problem]:
     """CreateCategory
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (CategoryCreateRequest): A new category; colour as ``#rrggbb`` in either case, or
             null.
 
@@ -166,6 +188,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -177,10 +200,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CategoryCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> CategoryResponse | Problem | None:
     """CreateCategory
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (CategoryCreateRequest): A new category; colour as ``#rrggbb`` in either case, or
             null.
 
@@ -196,5 +223,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

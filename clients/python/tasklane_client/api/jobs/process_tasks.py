@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.job_response import JobResponse
 from ...models.problem import Problem
 from ...models.process_request import ProcessRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ProcessRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -46,10 +49,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
         return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -92,10 +105,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ProcessRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[JobResponse | Problem]:
     """ProcessTasks
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (ProcessRequest): The tasks to mark processed; repeats count once.
 
     Raises:
@@ -108,6 +125,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -121,10 +139,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ProcessRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> JobResponse | Problem | None:
     """ProcessTasks
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (ProcessRequest): The tasks to mark processed; repeats count once.
 
     Raises:
@@ -138,6 +160,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -145,10 +168,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ProcessRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[JobResponse | Problem]:
     """ProcessTasks
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (ProcessRequest): The tasks to mark processed; repeats count once.
 
     Raises:
@@ -161,6 +188,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -172,10 +200,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ProcessRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> JobResponse | Problem | None:
     """ProcessTasks
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (ProcessRequest): The tasks to mark processed; repeats count once.
 
     Raises:
@@ -190,5 +222,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

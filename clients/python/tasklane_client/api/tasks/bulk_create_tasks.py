@@ -15,8 +15,11 @@ def _get_kwargs(
     *,
     body: BulkCreateRequest,
     atomic: bool | Unset = False,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     params: dict[str, Any] = {}
 
@@ -66,6 +69,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 431:
         response_431 = Problem.from_dict(response.json())
 
@@ -103,12 +111,16 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: BulkCreateRequest,
     atomic: bool | Unset = False,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[BulkCreateResponse | Problem]:
     """BulkCreate
 
     Args:
         atomic (bool | Unset): true: the first failing item fails the request; false: failures are
             reported by index Default: False.
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (BulkCreateRequest): Up to 1000 task-create items, each decoded (and failing) on its
             own.
 
@@ -123,6 +135,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
         atomic=atomic,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -137,12 +150,16 @@ def sync(
     client: AuthenticatedClient,
     body: BulkCreateRequest,
     atomic: bool | Unset = False,
+    idempotency_key: str | Unset = UNSET,
 ) -> BulkCreateResponse | Problem | None:
     """BulkCreate
 
     Args:
         atomic (bool | Unset): true: the first failing item fails the request; false: failures are
             reported by index Default: False.
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (BulkCreateRequest): Up to 1000 task-create items, each decoded (and failing) on its
             own.
 
@@ -158,6 +175,7 @@ def sync(
         client=client,
         body=body,
         atomic=atomic,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -166,12 +184,16 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: BulkCreateRequest,
     atomic: bool | Unset = False,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[BulkCreateResponse | Problem]:
     """BulkCreate
 
     Args:
         atomic (bool | Unset): true: the first failing item fails the request; false: failures are
             reported by index Default: False.
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (BulkCreateRequest): Up to 1000 task-create items, each decoded (and failing) on its
             own.
 
@@ -186,6 +208,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
         atomic=atomic,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -198,12 +221,16 @@ async def asyncio(
     client: AuthenticatedClient,
     body: BulkCreateRequest,
     atomic: bool | Unset = False,
+    idempotency_key: str | Unset = UNSET,
 ) -> BulkCreateResponse | Problem | None:
     """BulkCreate
 
     Args:
         atomic (bool | Unset): true: the first failing item fails the request; false: failures are
             reported by index Default: False.
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (BulkCreateRequest): Up to 1000 task-create items, each decoded (and failing) on its
             own.
 
@@ -220,5 +247,6 @@ async def asyncio(
             client=client,
             body=body,
             atomic=atomic,
+            idempotency_key=idempotency_key,
         )
     ).parsed

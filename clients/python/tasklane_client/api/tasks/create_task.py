@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.task_create_request import TaskCreateRequest
 from ...models.task_response import TaskResponse
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: TaskCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -56,6 +59,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 431:
         response_431 = Problem.from_dict(response.json())
 
@@ -92,10 +100,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: TaskCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | TaskResponse]:
     """CreateTask
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (TaskCreateRequest): A new task; ``category`` creates its category in the same
             transaction.
 
@@ -109,6 +121,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -122,10 +135,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: TaskCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | TaskResponse | None:
     """CreateTask
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (TaskCreateRequest): A new task; ``category`` creates its category in the same
             transaction.
 
@@ -140,6 +157,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -147,10 +165,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: TaskCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | TaskResponse]:
     """CreateTask
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (TaskCreateRequest): A new task; ``category`` creates its category in the same
             transaction.
 
@@ -164,6 +186,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -175,10 +198,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: TaskCreateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | TaskResponse | None:
     """CreateTask
 
     Args:
+        idempotency_key (str | Unset): Makes the request safe to send again: a retry with the same
+            key and the same request gets the first answer (with `Idempotent-Replayed: true`) and
+            changes nothing; 409 while the first is still running, 422 for a different request.
         body (TaskCreateRequest): A new task; ``category`` creates its category in the same
             transaction.
 
@@ -194,5 +221,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
