@@ -14,6 +14,7 @@ def _get_kwargs(
     *,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -21,6 +22,8 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    params["cursor"] = cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -88,12 +91,15 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
 ) -> Response[CategoryPageResponse | Problem]:
     """ListCategories
 
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,6 +112,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
 
     response = client.get_httpx_client().request(
@@ -120,12 +127,15 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
 ) -> CategoryPageResponse | Problem | None:
     """ListCategories
 
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,6 +149,7 @@ def sync(
         client=client,
         limit=limit,
         offset=offset,
+        cursor=cursor,
     ).parsed
 
 
@@ -147,12 +158,15 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
 ) -> Response[CategoryPageResponse | Problem]:
     """ListCategories
 
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -165,6 +179,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -177,12 +192,15 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
 ) -> CategoryPageResponse | Problem | None:
     """ListCategories
 
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -197,5 +215,6 @@ async def asyncio(
             client=client,
             limit=limit,
             offset=offset,
+            cursor=cursor,
         )
     ).parsed

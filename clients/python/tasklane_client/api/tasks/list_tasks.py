@@ -21,6 +21,7 @@ def _get_kwargs(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -46,6 +47,8 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    params["cursor"] = cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -118,6 +121,7 @@ def sync_detailed(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
 ) -> Response[Problem | TaskPageResponse]:
     """ListTasks
 
@@ -130,6 +134,8 @@ def sync_detailed(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,6 +153,7 @@ def sync_detailed(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
 
     response = client.get_httpx_client().request(
@@ -166,6 +173,7 @@ def sync(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
 ) -> Problem | TaskPageResponse | None:
     """ListTasks
 
@@ -178,6 +186,8 @@ def sync(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -196,6 +206,7 @@ def sync(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
     ).parsed
 
 
@@ -209,6 +220,7 @@ async def asyncio_detailed(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
 ) -> Response[Problem | TaskPageResponse]:
     """ListTasks
 
@@ -221,6 +233,8 @@ async def asyncio_detailed(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -238,6 +252,7 @@ async def asyncio_detailed(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -255,6 +270,7 @@ async def asyncio(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
 ) -> Problem | TaskPageResponse | None:
     """ListTasks
 
@@ -267,6 +283,8 @@ async def asyncio(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -286,5 +304,6 @@ async def asyncio(
             sort=sort,
             limit=limit,
             offset=offset,
+            cursor=cursor,
         )
     ).parsed
