@@ -52,9 +52,11 @@ class SqlAlchemyCategoryRepository:
             .order_by(categories.c.id.asc())
         )
         after = window.after
-        following = None
-        if after is not None:
-            following = keyset.following(after, None, categories.c.id, descending=False)
+        following = (
+            []
+            if after is None
+            else keyset.following(after, None, categories.c.id, descending=False)
+        )
         return await fetch_page(self._session, statement, window, to_category, following)
 
     async def update(

@@ -61,10 +61,10 @@ def task_listing(query: TaskQuery, *, dialect: str) -> Select[Any]:
     return select(tasks).where(*conditions).order_by(*_order(query.sort))
 
 
-def task_keyset(query: TaskQuery) -> ColumnElement[bool] | None:
-    """The rows after the query's position in its sort, or ``None`` when paged by offset."""
+def task_keyset(query: TaskQuery) -> list[keyset.Stretch]:
+    """The rows after the query's position in its sort; none when paged by offset."""
     after = query.window.after
     if after is None:
-        return None
+        return []
     column = _SORT_COLUMNS[query.sort.field]
     return keyset.following(after, column, tasks.c.id, descending=query.sort.descending)
