@@ -6,6 +6,7 @@ can neither forge a position nor carry one over to another list or another user.
 """
 
 import base64
+import binascii
 import hashlib
 import hmac
 import re
@@ -94,7 +95,10 @@ class CursorCodec:
         """
         if len(cursor) > MAX_LENGTH or not _BASE64URL.fullmatch(cursor):
             raise InvalidInputError.for_field(FIELD, NOT_OURS)
-        sealed = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        try:
+            sealed = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        except binascii.Error:  # a length no encoding has
+            raise InvalidInputError.for_field(FIELD, NOT_OURS) from None
         payload, tag = sealed[:-_TAG_BYTES], sealed[-_TAG_BYTES:]
         if len(sealed) <= _TAG_BYTES or not hmac.compare_digest(tag, self._tag(owner, payload)):
             raise InvalidInputError.for_field(FIELD, NOT_OURS)
