@@ -8,6 +8,9 @@ before they are sent (schemathesis then re-reads whether each case is valid):
 - ``POST /tasks/bulk`` with ``atomic=false`` (the default) reports an invalid item in its
   200 body instead of refusing the request: invalid cases are sent with ``atomic=true``,
   where the first failing item fails the request.
+- ``cursor`` is valid only as a list response's ``next_cursor`` (signed, bound to the
+  caller, sort and filters, never with ``offset``): valid cases are sent without one;
+  invalid ones keep theirs, which must be refused.
 """
 
 from typing import Any
@@ -15,6 +18,7 @@ from typing import Any
 import schemathesis
 
 _REFERENCING = {"createTask", "updateTask", "bulkCreateTasks"}
+_LISTS = {"listTasks", "listCategories"}
 
 
 @schemathesis.hook
@@ -29,6 +33,8 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     negative = case.meta is not None and case.meta.generation.mode.is_negative
     if operation_id == "bulkCreateTasks" and negative and isinstance(case.query, dict):
         case.query["atomic"] = "true"
+    if operation_id in _LISTS and not negative and isinstance(case.query, dict):
+        case.query.pop("cursor", None)
 
 
 def _is_int(value: object) -> bool:
