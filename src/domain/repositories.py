@@ -34,7 +34,7 @@ class UserRepository(Protocol):
         ...
 
     async def list(self, window: PageWindow) -> Page[User]:
-        """Every user, in sign-up order (by creation time, then id)."""
+        """Every user, in sign-up order (by creation time, then id); by offset only."""
         ...
 
     async def disable(self, user_id: UserId) -> User | None:
@@ -56,7 +56,9 @@ class CategoryRepository(Protocol):
         ...
 
     async def list(self, owner_id: UserId, window: PageWindow) -> Page[Category]:
-        """The owner's categories in creation order (by id)."""
+        """The owner's categories in creation order (by id): by offset, or after
+        ``window.after`` (by the ``Position`` rule, its value ``None``).
+        """
         ...
 
     async def update(
@@ -82,7 +84,9 @@ class TaskRepository(Protocol):
         ...
 
     async def list(self, query: TaskQuery) -> Page[Task]:
-        """One page of the owner's tasks matching ``query``, in its order."""
+        """One page of the owner's tasks matching ``query``, in its order: by offset, or
+        after ``query.window.after`` (by the ``Position`` rule); ``total`` counts every match.
+        """
         ...
 
     async def update(
@@ -186,7 +190,9 @@ class JobRepository(Protocol):
         ...
 
     async def list(self, status: JobStatus | None, window: PageWindow) -> Page[Job]:
-        """Every owner's jobs (those in ``status`` when given), newest first (by id)."""
+        """Every owner's jobs (those in ``status`` when given), newest first (by id); by
+        offset only.
+        """
         ...
 
     async def requeue(self, job_id: JobId) -> Job | None:

@@ -1,12 +1,13 @@
 """How a user asks for a page of tasks: filters, one sort order, a window."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import InvalidInputError
 from domain.ids import CategoryId, UserId
-from domain.paging import PageWindow
-from domain.task import Priority
+from domain.paging import PageWindow, Position
+from domain.task import Priority, Task
 from domain.text import without_nul
 
 # Longer searches are not real searches, and SQLite refuses LIKE patterns over 50,000
@@ -34,6 +35,11 @@ class TaskSort(StrEnum):
         """Whether the order is descending."""
         return self.value.startswith("-")
 
+    def position_of(self, task: Task) -> Position:
+        """Where ``task`` stands in this order: the keyset a next page starts after."""
+        value: datetime | str | None = getattr(task, self.field)
+        return Position(value, task.id)
+
 
 @dataclass(frozen=True, slots=True)
 class TaskQuery:
@@ -46,6 +52,14 @@ class TaskQuery:
     q: str | None = None
     sort: TaskSort = TaskSort.CREATED_AT_DESC
     window: PageWindow = field(default_factory=PageWindow)
+
+    @property
+    def filters(self) -> tuple[object, ...]:
+        """What picks and orders the tasks, but not the owner or the window: a page that
+        follows another must be asked for with the same. An empty ``q`` filters nothing.
+        """
+        priority = None if self.priority is None else self.priority.value
+        return (self.sort.value, self.completed, self.category_id, priority, self.q or None)
 
     def __post_init__(self) -> None:
         if self.q is None:

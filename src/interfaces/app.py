@@ -24,6 +24,7 @@ from infrastructure.security import (
     Argon2PasswordHasher,
     JwtTokenService,
     LimitsAttemptLimiter,
+    derived_key,
     resolve_signing_secret,
 )
 from infrastructure.settings import Settings, SettingsError
@@ -34,6 +35,7 @@ from interfaces.graceful_http import GracefulHttp
 from interfaces.http.allow import correct_allow
 from interfaces.http.controllers import CONTROLLERS
 from interfaces.http.cors import cors_config
+from interfaces.http.cursors import CursorCodec
 from interfaces.http.dependencies import Services, dependencies
 from interfaces.http.errors import exception_handlers
 from interfaces.http.header_limit import HeaderLimitedLitestar
@@ -136,6 +138,7 @@ def _create_app(
         tokens=JwtTokenService(secret.value, settings.jwt_algorithm, settings.jwt_ttl_seconds),
         probe=persistence.probe,
         limiter=limiter,
+        cursors=CursorCodec(derived_key(secret, "cursor")),
         jobs=settings.jobs,
         known_user_ttl_s=settings.known_user_ttl_seconds,
     )

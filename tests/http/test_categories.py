@@ -71,7 +71,13 @@ async def test_list_get_patch_delete(api: Api) -> None:
     first = await api.category("A")
     second = await api.category("B", color="#000000")
     listing = (await api.get("/categories")).json()
-    assert listing == {"items": [first, second], "total": 2, "limit": 20, "offset": 0}
+    assert listing == {
+        "items": [first, second],
+        "total": 2,
+        "limit": 20,
+        "offset": 0,
+        "next_cursor": None,
+    }
     page = (await api.get("/categories", params={"limit": 1, "offset": 1})).json()
     assert page["items"] == [second]
     assert page["total"] == 2

@@ -2,7 +2,11 @@
 
 from infrastructure.security.attempt_limiter import LimitsAttemptLimiter
 from infrastructure.security.passwords import Argon2PasswordHasher
-from infrastructure.security.secret_key import SigningSecret, resolve_signing_secret
+from infrastructure.security.secret_key import (
+    SigningSecret,
+    derived_key,
+    resolve_signing_secret,
+)
 from infrastructure.security.tokens import JwtTokenService
 
 __all__ = [
@@ -10,5 +14,6 @@ __all__ = [
     "JwtTokenService",
     "LimitsAttemptLimiter",
     "SigningSecret",
+    "derived_key",
     "resolve_signing_secret",
 ]

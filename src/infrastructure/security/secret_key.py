@@ -3,6 +3,8 @@
 There is no fixed fallback: a secret in the repository would let anyone sign tokens.
 """
 
+import hashlib
+import hmac
 import os
 import secrets
 import stat
@@ -44,6 +46,16 @@ def resolve_signing_secret(settings: Settings) -> SigningSecret:
     if _create(path):
         return SigningSecret(_read(path, minimum), f"generated and stored in {path}")
     return SigningSecret(_read(path, minimum), f"loaded from {path}")
+
+
+def derived_key(secret: SigningSecret, purpose: str) -> bytes:
+    """A 32-byte key for ``purpose`` (e.g. ``"cursor"``), derived from the secret.
+
+    One configured secret serves every signature, and none made for one purpose
+    verifies for another: each key is an HMAC of its own label, never the secret itself.
+    """
+    label = f"tasklane {purpose} key v1".encode()
+    return hmac.digest(secret.value.encode(), label, hashlib.sha256)
 
 
 def _create(path: Path) -> bool:

@@ -20,18 +20,21 @@ from application.runner import UseCaseRunner
 from domain.ids import UserId
 from interfaces.http.access_log import note_caller
 from interfaces.http.bearer import bearer_token
+from interfaces.http.cursors import CursorCodec
 
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """The authenticated user of a request and the runner of its use cases.
+    """The authenticated user of a request, the runner of its use cases, and the codec
+    of its list cursors.
 
-    One object rather than two dependencies: Litestar resolves sibling dependencies in
-    a task group, which costs more than the rest of a cached read.
+    One object rather than several dependencies: Litestar resolves sibling dependencies
+    in a task group, which costs more than the rest of a cached read.
     """
 
     id: UserId
     run: UseCaseRunner
+    cursors: CursorCodec
 
 
 # Parameter types for handlers. Validation is skipped: Protocols cannot be checked with
@@ -65,6 +68,7 @@ class Services:
     tokens: TokenService
     probe: DatabaseProbe
     limiter: AttemptLimiter
+    cursors: CursorCodec
     jobs: JobSettings = field(default_factory=JobSettings)
     # How long a user seen active is trusted before it is read again (disabled users).
     known_user_ttl_s: float = KNOWN_USER_TTL_SECONDS
@@ -81,7 +85,7 @@ def dependencies(services: Services) -> dict[str, Provide]:
         token = bearer_token(request.headers.get("authorization"))
         user_id = await authenticator.user_of(token)
         note_caller(user_id)
-        return Caller(user_id, services.run)
+        return Caller(user_id, services.run, services.cursors)
 
     shared: dict[object, object] = {
         RunDep: services.run,

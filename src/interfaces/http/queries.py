@@ -18,6 +18,7 @@ from domain.ids import MAX_ID
 from domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from domain.task import Priority
 from domain.task_query import MAX_QUERY_LENGTH, TaskSort
+from interfaces.http.cursors import MAX_LENGTH as CURSOR_MAX_LENGTH
 from interfaces.http.schemas.common import NO_NUL
 
 E = TypeVar("E", bound=StrEnum)
@@ -49,6 +50,16 @@ Offset = Annotated[
     Raw,
     _documented(
         "Items to skip (default 0)", type=OpenAPIType.INTEGER, minimum=0, maximum=MAX_ID, default=0
+    ),
+]
+Cursor = Annotated[
+    Raw,
+    _documented(
+        "Continue after the page whose `next_cursor` this is: same sort and filters, no"
+        " `offset`; `limit` may change from page to page",
+        type=OpenAPIType.STRING,
+        max_length=CURSOR_MAX_LENGTH,
+        pattern="^[A-Za-z0-9_-]+$",
     ),
 ]
 Search = Annotated[

@@ -12,6 +12,9 @@ before they are sent (schemathesis then re-reads whether each case is valid):
   different one is 422, the same one replays the first answer, however stale). The run
   draws few distinct keys and reuses them across cases, so a valid generated key is
   made unique to its case; invalid ones are sent as generated.
+- ``cursor`` is valid only as a list response's ``next_cursor`` (signed, bound to the
+  caller, sort and filters, never with ``offset``): valid cases are sent without one;
+  invalid ones keep theirs, which must be refused.
 """
 
 from collections.abc import MutableMapping
@@ -23,6 +26,7 @@ import schemathesis
 from domain.idempotency import is_valid_key
 
 _REFERENCING = {"createTask", "updateTask", "bulkCreateTasks"}
+_LISTS = {"listTasks", "listCategories"}
 
 
 @schemathesis.hook
@@ -44,6 +48,8 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     negative = case.meta is not None and case.meta.generation.mode.is_negative
     if operation_id == "bulkCreateTasks" and negative and isinstance(case.query, dict):
         case.query["atomic"] = "true"
+    if operation_id in _LISTS and not negative and isinstance(case.query, dict):
+        case.query.pop("cursor", None)
 
 
 def _leaves_out_a_parameter(case: Any) -> bool:

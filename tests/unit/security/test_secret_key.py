@@ -147,3 +147,15 @@ def test_a_hand_written_file_may_end_with_a_newline(tmp_path: Path) -> None:
     path.write_text("h" * 40 + "\n")
     path.chmod(0o600)
     assert resolve_signing_secret(_dev(tmp_path)).value == "h" * 40
+
+
+def test_derived_keys_differ_by_purpose_and_secret() -> None:
+    from infrastructure.security import derived_key
+
+    secret = SigningSecret("s" * 40, "test")
+    cursor = derived_key(secret, "cursor")
+    assert len(cursor) == 32
+    assert cursor == derived_key(SigningSecret("s" * 40, "elsewhere"), "cursor")
+    assert cursor != derived_key(secret, "other")
+    assert cursor != derived_key(SigningSecret("t" * 40, "test"), "cursor")
+    assert secret.value.encode() not in cursor

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,12 +21,14 @@ class CategoryPageResponse:
         total (int):
         limit (int):
         offset (int):
+        next_cursor (None | str): Send as `cursor` for the page after this one; null on the last page
     """
 
     items: list[CategoryResponse]
     total: int
     limit: int
     offset: int
+    next_cursor: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,6 +43,9 @@ class CategoryPageResponse:
 
         offset = self.offset
 
+        next_cursor: None | str
+        next_cursor = self.next_cursor
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -49,6 +54,7 @@ class CategoryPageResponse:
                 "total": total,
                 "limit": limit,
                 "offset": offset,
+                "next_cursor": next_cursor,
             }
         )
 
@@ -72,11 +78,19 @@ class CategoryPageResponse:
 
         offset = d.pop("offset")
 
+        def _parse_next_cursor(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        next_cursor = _parse_next_cursor(d.pop("next_cursor"))
+
         category_page_response = cls(
             items=items,
             total=total,
             limit=limit,
             offset=offset,
+            next_cursor=next_cursor,
         )
 
         category_page_response.additional_properties = d

@@ -5,7 +5,8 @@ from typing import Any
 
 from domain.category import NAME_TAKEN, Category, CategoryChanges, NewCategory, name_key
 from domain.ids import CategoryId, UserId
-from domain.paging import Page, PageWindow
+from domain.paging import Page, PageWindow, Position
+from infrastructure.persistence.memory.paging import window_of
 from infrastructure.persistence.memory.store import InMemoryStore, utc_now
 from infrastructure.persistence.memory.transaction import InMemoryTransaction
 
@@ -34,8 +35,7 @@ class InMemoryCategoryRepository:
     async def list(self, owner_id: UserId, window: PageWindow) -> Page[Category]:
         owned = [c for c in self._tx.store.categories.values() if c.owner_id == owner_id]
         owned.sort(key=lambda category: category.id)
-        items = owned[window.offset : window.offset + window.limit]
-        return Page(items, len(owned), window.limit, window.offset)
+        return window_of(owned, window, lambda category: Position(None, category.id))
 
     async def update(
         self, owner_id: UserId, category_id: CategoryId, changes: CategoryChanges

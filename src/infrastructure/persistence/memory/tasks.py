@@ -17,6 +17,7 @@ from domain.task import (
 )
 from domain.task_query import TaskQuery
 from domain.unset import UNSET
+from infrastructure.persistence.memory.paging import window_of
 from infrastructure.persistence.memory.store import utc_now
 from infrastructure.persistence.memory.task_listing import matches, ordered
 from infrastructure.persistence.memory.transaction import InMemoryTransaction
@@ -51,9 +52,7 @@ class InMemoryTaskRepository:
 
     async def list(self, query: TaskQuery) -> Page[Task]:
         found = ordered([t for t in self._tx.store.tasks.values() if matches(t, query)], query.sort)
-        window = query.window
-        items = found[window.offset : window.offset + window.limit]
-        return Page(items, len(found), window.limit, window.offset)
+        return window_of(found, query.window, query.sort.position_of, query.sort.descending)
 
     async def update(
         self,

@@ -9,6 +9,7 @@ from domain.category import Category, CategoryChanges, NewCategory, name_key
 from domain.ids import CategoryId, UserId
 from domain.paging import Page, PageWindow
 from domain.unset import UNSET
+from infrastructure.persistence.sqlalchemy import keyset
 from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.mapping import to_category
 from infrastructure.persistence.sqlalchemy.paging import fetch_page
@@ -50,7 +51,13 @@ class SqlAlchemyCategoryRepository:
             .where(categories.c.user_id == owner_id)
             .order_by(categories.c.id.asc())
         )
-        return await fetch_page(self._session, statement, window, to_category)
+        after = window.after
+        following = (
+            []
+            if after is None
+            else keyset.following(after, None, categories.c.id, descending=False)
+        )
+        return await fetch_page(self._session, statement, window, to_category, following)
 
     async def update(
         self, owner_id: UserId, category_id: CategoryId, changes: CategoryChanges

@@ -1,13 +1,16 @@
-"""One page and its total in one query, with a window count."""
+"""One page and its total, in one query (two where the rows after a position span two
+index ranges).
+"""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import RowMapping, Select, func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.paging import Page, PageWindow
 from infrastructure.persistence.sqlalchemy.execution import execute
+from infrastructure.persistence.sqlalchemy.keyset import Stretch
 
 T = TypeVar("T")
 _TOTAL = "_total"
@@ -18,28 +21,59 @@ async def fetch_page(
     statement: Select[Any],
     window: PageWindow,
     to_entity: Callable[[Any], T],
+    following: Sequence[Stretch] = (),
 ) -> Page[T]:
-    """Run the filtered, ordered ``statement`` for ``window``.
+    """Run the filtered, ordered ``statement`` for ``window``; with ``following`` (the
+    keyset stretches of ``window.after``), the rows after that position.
 
-    ``count(*) OVER ()`` is computed before LIMIT, so every row carries the total. Only a
-    page past the end comes back empty and needs a second query for it.
+    By offset, ``count(*) OVER ()`` is computed before LIMIT, so every row carries the
+    total. After a position the conditions narrow the rows, so the total is a scalar
+    subquery of the same statement (one round trip, one snapshot), and one row more than
+    the page tells whether another page follows. Only a page past the end comes back
+    empty and needs a second query for the total.
     """
-    paged = (
-        statement.add_columns(func.count().over().label(_TOTAL))
-        .limit(window.limit)
-        .offset(window.offset)
-    )
-    rows = (await execute(session, paged)).mappings().all()
+    rows: Sequence[RowMapping]
+    if following:
+        rows = await _after(session, statement, window.limit + 1, following)
+    else:
+        paged = statement.limit(window.limit).offset(window.offset)
+        total_column = func.count().over().label(_TOTAL)
+        rows = (await execute(session, paged.add_columns(total_column))).mappings().all()
     if rows:
         total = int(rows[0][_TOTAL])
-    elif window.offset == 0:
+    elif window.offset == 0 and not following:
         total = 0
     else:
-        counted = select(func.count()).select_from(statement.order_by(None).subquery())
-        total = int((await execute(session, counted)).scalar_one())
+        total = int((await execute(session, _count(statement))).scalar_one())
+    more = len(rows) > window.limit if following else window.offset + len(rows) < total
     return Page(
-        items=[to_entity(row) for row in rows],
+        items=[to_entity(row) for row in rows[: window.limit]],
         total=total,
         limit=window.limit,
         offset=window.offset,
+        more=more,
     )
+
+
+async def _after(
+    session: AsyncSession, statement: Select[Any], wanted: int, stretches: Sequence[Stretch]
+) -> list[RowMapping]:
+    """Up to ``wanted`` rows from the stretches in turn, each read in its index order."""
+    total_column = _count(statement).scalar_subquery().label(_TOTAL)
+    rows: list[RowMapping] = []
+    for stretch in stretches:
+        part = (
+            statement.where(stretch.where)
+            .order_by(None)
+            .order_by(*stretch.order_by)
+            .limit(wanted - len(rows))
+            .add_columns(total_column)
+        )
+        rows += (await execute(session, part)).mappings().all()
+        if len(rows) >= wanted:
+            break
+    return rows
+
+
+def _count(statement: Select[Any]) -> Select[Any]:
+    return statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)

@@ -72,6 +72,8 @@ class CategoryRecord(IdentityBase):
 
     __tablename__ = "categories"
     __table_args__ = (
+        # A user's categories in id order: the list and its cursor pages read a range.
+        Index("ix_categories_user_id_id", "user_id", "id"),
         # Ids never come back after a delete, on SQLite too.
         {"sqlite_autoincrement": True},
     )

@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 
 from domain.task_query import TaskQuery, TaskSort
 from domain.text import fold_case
+from infrastructure.persistence.sqlalchemy import keyset
 from infrastructure.persistence.sqlalchemy.records import tasks
 from infrastructure.persistence.sqlalchemy.sqlite import FOLD_FUNCTION
 
@@ -58,3 +59,12 @@ def task_listing(query: TaskQuery, *, dialect: str) -> Select[Any]:
         pattern = contains_pattern(fold_case(query.q))
         conditions.append(_folded_title(dialect).like(pattern, escape=_LIKE_ESCAPE))
     return select(tasks).where(*conditions).order_by(*_order(query.sort))
+
+
+def task_keyset(query: TaskQuery) -> list[keyset.Stretch]:
+    """The rows after the query's position in its sort; none when paged by offset."""
+    after = query.window.after
+    if after is None:
+        return []
+    column = _SORT_COLUMNS[query.sort.field]
+    return keyset.following(after, column, tasks.c.id, descending=query.sort.descending)

@@ -14,7 +14,7 @@ from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.mapping import to_task
 from infrastructure.persistence.sqlalchemy.paging import fetch_page
 from infrastructure.persistence.sqlalchemy.records import tasks
-from infrastructure.persistence.sqlalchemy.task_listing import task_listing
+from infrastructure.persistence.sqlalchemy.task_listing import task_keyset, task_listing
 
 
 def _target(
@@ -62,7 +62,7 @@ class SqlAlchemyTaskRepository:
     async def list(self, query: TaskQuery) -> Page[Task]:
         dialect = self._session.get_bind().dialect.name
         statement = task_listing(query, dialect=dialect)
-        return await fetch_page(self._session, statement, query.window, to_task)
+        return await fetch_page(self._session, statement, query.window, to_task, task_keyset(query))
 
     async def update(
         self,

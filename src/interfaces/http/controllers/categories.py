@@ -9,14 +9,14 @@ from application.dto import CreateCategoryCommand
 from application.idempotency import Reply
 from application.use_cases import categories
 from domain.category import Category
-from domain.paging import PageWindow
+from domain.paging import Position
 from interfaces.http import errors, paths, queries
 from interfaces.http.bodies import StrictDecoder
 from interfaces.http.conditional import Conditional
 from interfaces.http.dependencies import CallerDep
 from interfaces.http.idempotency import IdempotencyKey, json_reply, keyed_request, respond
 from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, KEYED, WEAK_ETAG, documented
-from interfaces.http.queries import Limit, Offset
+from interfaces.http.queries import Cursor, Limit, Offset
 from interfaces.http.schemas.categories import (
     CategoryCreateRequest,
     CategoryPageResponse,
@@ -26,6 +26,12 @@ from interfaces.http.schemas.categories import (
 
 _create = StrictDecoder(CategoryCreateRequest)
 _update = StrictDecoder(CategoryUpdateRequest)
+# Categories have no filters and one order, by id; their cursors are bound to that.
+_FILTERS = ("categories",)
+
+
+def _position(category: Category) -> Position:
+    return Position(None, category.id)
 
 
 def _created(category: Category) -> Reply:
@@ -77,12 +83,16 @@ class CategoryController(Controller):
         me: CallerDep,
         limit: Limit = None,
         offset: Offset = None,
+        cursor: Cursor = None,
     ) -> CategoryPageResponse:
-        """A page of the caller's categories in creation order, with a weak ``ETag``."""
-        page = await me.run(
-            categories.list_categories, me.id, PageWindow(*queries.page(limit, offset))
-        )
-        return CategoryPageResponse.of(page)
+        """A page of the caller's categories in creation order (by offset, or after a
+        cursor), with a weak ``ETag`` of the page.
+        """
+        page_of = queries.page(limit, offset)
+        window = me.cursors.window(me.id, _FILTERS, page_of, offset is not None, cursor)
+        page = await me.run(categories.list_categories, me.id, window)
+        following = me.cursors.next_cursor(me.id, _FILTERS, page, _position)
+        return CategoryPageResponse.of(page, following)
 
     # Categories have no version: their tag is the weak one of the body, which also
     # changes with every write (updated_at moves).

@@ -11,7 +11,6 @@ from application.idempotency import Reply
 from application.use_cases import tasks
 from application.use_cases.task_creation import add_task
 from domain.ids import CategoryId, is_storable_id
-from domain.paging import PageWindow
 from domain.task import Priority, Task
 from domain.task_query import TaskQuery, TaskSort
 from interfaces.http import errors, paths, queries
@@ -24,6 +23,7 @@ from interfaces.http.openapi import AUTHENTICATED, BEARER, BY_ID, KEYED, WEAK_ET
 from interfaces.http.queries import (
     CategoryFilter,
     Completed,
+    Cursor,
     Limit,
     Offset,
     PriorityFilter,
@@ -112,25 +112,30 @@ class TaskController(Controller):
         sort: Sort = None,
         limit: Limit = None,
         offset: Offset = None,
+        cursor: Cursor = None,
     ) -> TaskPageResponse:
-        """A filtered, sorted page of the caller's tasks, with a weak ``ETag`` of the page."""
-        window = PageWindow(*queries.page(limit, offset))
+        """A filtered, sorted page of the caller's tasks (by offset, or after a cursor),
+        with a weak ``ETag`` of the page.
+        """
         category = queries.integer("category_id", category_id)
         query = TaskQuery(
             me.id,
             completed=queries.boolean("completed", completed),
+            category_id=None if category is None else CategoryId(category),
             priority=queries.choice("priority", priority, Priority),
             # Its bound and the NUL rule are the domain's (TaskQuery).
             q=q,
             sort=queries.choice("sort", sort, TaskSort) or TaskSort.CREATED_AT_DESC,
-            window=window,
         )
-        if category is not None:
-            if not is_storable_id(category):
-                # No category can have this id: the filter matches nothing.
-                return TaskPageResponse(items=[], total=0, limit=window.limit, offset=window.offset)
-            query = replace(query, category_id=CategoryId(category))
-        return TaskPageResponse.of(await me.run(tasks.list_tasks, query))
+        window = me.cursors.window(
+            me.id, query.filters, queries.page(limit, offset), offset is not None, cursor
+        )
+        if category is not None and not is_storable_id(category):
+            # No category can have this id: the filter matches nothing.
+            return TaskPageResponse([], 0, window.limit, window.offset, None)
+        page = await me.run(tasks.list_tasks, replace(query, window=window))
+        following = me.cursors.next_cursor(me.id, query.filters, page, query.sort.position_of)
+        return TaskPageResponse.of(page, following)
 
     @get("/{task_id:str}", **documented("getTask", problems=BY_ID, conditional="ETag"))
     async def get_task(self, task_id: paths.PathId, me: CallerDep) -> Response[TaskResponse]:

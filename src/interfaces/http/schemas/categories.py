@@ -9,9 +9,17 @@ from domain.category import (
     COLOR_PATTERN,
     NAME_MAX_LENGTH,
     NAME_MIN_LENGTH,
+    Category,
     CategoryChanges,
 )
-from interfaces.http.schemas.common import AttributesResponse, StrictRequest, given, text
+from domain.paging import Page
+from interfaces.http.schemas.common import (
+    AttributesResponse,
+    NextCursor,
+    StrictRequest,
+    given,
+    text,
+)
 
 Name = Annotated[str, text(NAME_MIN_LENGTH, NAME_MAX_LENGTH)]
 # Documented only: the domain refuses other forms with its own message.
@@ -48,10 +56,21 @@ class CategoryResponse(AttributesResponse):
     updated_at: datetime
 
 
-class CategoryPageResponse(AttributesResponse):
+class CategoryPageResponse(msgspec.Struct):
     """One page of categories."""
 
     items: list[CategoryResponse]
     total: int
     limit: int
     offset: int
+    next_cursor: NextCursor
+
+    @classmethod
+    def of(cls, page: Page[Category], next_cursor: str | None) -> "CategoryPageResponse":
+        return cls(
+            items=[CategoryResponse.of(category) for category in page.items],
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+            next_cursor=next_cursor,
+        )

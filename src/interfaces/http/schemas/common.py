@@ -15,6 +15,12 @@ Int64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
+# Every list's continuation (see interfaces/http/cursors.py).
+NextCursor = Annotated[
+    str | None,
+    msgspec.Meta(description="Send as `cursor` for the page after this one; null on the last page"),
+]
+
 # Documented, not enforced here: the domain refuses NUL with its own message.
 NO_NUL = "^[^\\u0000]*$"
 

@@ -22,6 +22,7 @@ from interfaces.http.schemas.categories import CategoryCreateRequest
 from interfaces.http.schemas.common import (
     AwareDatetime,
     Int64,
+    NextCursor,
     StrictRequest,
     component_ref,
     given,
@@ -130,14 +131,16 @@ class TaskPageResponse(msgspec.Struct):
     total: int
     limit: int
     offset: int
+    next_cursor: NextCursor
 
     @classmethod
-    def of(cls, page: Page[Task]) -> "TaskPageResponse":
+    def of(cls, page: Page[Task], next_cursor: str | None) -> "TaskPageResponse":
         return cls(
             items=list(map(TaskResponse.of, page.items)),
             total=page.total,
             limit=page.limit,
             offset=page.offset,
+            next_cursor=next_cursor,
         )
 
 

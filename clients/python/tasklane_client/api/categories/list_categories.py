@@ -14,6 +14,7 @@ def _get_kwargs(
     *,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -25,6 +26,8 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    params["cursor"] = cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -97,6 +100,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Response[Any | CategoryPageResponse | Problem]:
     """ListCategories
@@ -104,6 +108,8 @@ def sync_detailed(
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
         if_none_match (str | Unset):
 
     Raises:
@@ -117,6 +123,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
     )
 
@@ -132,6 +139,7 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Any | CategoryPageResponse | Problem | None:
     """ListCategories
@@ -139,6 +147,8 @@ def sync(
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
         if_none_match (str | Unset):
 
     Raises:
@@ -153,6 +163,7 @@ def sync(
         client=client,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
     ).parsed
 
@@ -162,6 +173,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Response[Any | CategoryPageResponse | Problem]:
     """ListCategories
@@ -169,6 +181,8 @@ async def asyncio_detailed(
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
         if_none_match (str | Unset):
 
     Raises:
@@ -182,6 +196,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
     )
 
@@ -195,6 +210,7 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Any | CategoryPageResponse | Problem | None:
     """ListCategories
@@ -202,6 +218,8 @@ async def asyncio(
     Args:
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
         if_none_match (str | Unset):
 
     Raises:
@@ -217,6 +235,7 @@ async def asyncio(
             client=client,
             limit=limit,
             offset=offset,
+            cursor=cursor,
             if_none_match=if_none_match,
         )
     ).parsed

@@ -21,6 +21,7 @@ def _get_kwargs(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -50,6 +51,8 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    params["cursor"] = cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -127,6 +130,7 @@ def sync_detailed(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Response[Any | Problem | TaskPageResponse]:
     """ListTasks
@@ -140,6 +144,8 @@ def sync_detailed(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
         if_none_match (str | Unset):
 
     Raises:
@@ -158,6 +164,7 @@ def sync_detailed(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
     )
 
@@ -178,6 +185,7 @@ def sync(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Any | Problem | TaskPageResponse | None:
     """ListTasks
@@ -191,6 +199,8 @@ def sync(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
         if_none_match (str | Unset):
 
     Raises:
@@ -210,6 +220,7 @@ def sync(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
     ).parsed
 
@@ -224,6 +235,7 @@ async def asyncio_detailed(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Response[Any | Problem | TaskPageResponse]:
     """ListTasks
@@ -237,6 +249,8 @@ async def asyncio_detailed(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
         if_none_match (str | Unset):
 
     Raises:
@@ -255,6 +269,7 @@ async def asyncio_detailed(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
     )
 
@@ -273,6 +288,7 @@ async def asyncio(
     sort: ListTasksSort | Unset = "-created_at",
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
 ) -> Any | Problem | TaskPageResponse | None:
     """ListTasks
@@ -286,6 +302,8 @@ async def asyncio(
             Default: '-created_at'.
         limit (int | Unset): Page size, 1..100 (default 20) Default: 20.
         offset (int | Unset): Items to skip (default 0) Default: 0.
+        cursor (str | Unset): Continue after the page whose `next_cursor` this is: same sort and
+            filters, no `offset`; `limit` may change from page to page
         if_none_match (str | Unset):
 
     Raises:
@@ -306,6 +324,7 @@ async def asyncio(
             sort=sort,
             limit=limit,
             offset=offset,
+            cursor=cursor,
             if_none_match=if_none_match,
         )
     ).parsed
