@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.paging import Page, PageWindow
 from infrastructure.persistence.sqlalchemy.execution import execute
@@ -14,7 +14,7 @@ _TOTAL = "_total"
 
 
 async def fetch_page(
-    session: AsyncSession,
+    connection: AsyncConnection,
     statement: Select[Any],
     window: PageWindow,
     to_entity: Callable[[Any], T],
@@ -29,14 +29,14 @@ async def fetch_page(
         .limit(window.limit)
         .offset(window.offset)
     )
-    rows = (await execute(session, paged)).mappings().all()
+    rows = (await execute(connection, paged)).mappings().all()
     if rows:
         total = int(rows[0][_TOTAL])
     elif window.offset == 0:
         total = 0
     else:
         counted = select(func.count()).select_from(statement.order_by(None).subquery())
-        total = int((await execute(session, counted)).scalar_one())
+        total = int((await execute(connection, counted)).scalar_one())
     return Page(
         items=[to_entity(row) for row in rows],
         total=total,
