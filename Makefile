@@ -12,7 +12,7 @@ endif
 RUN := $(UV) run --frozen --no-sync
 LITESTAR := $(RUN) litestar --app $(APP)
 
-.PHONY: install run migrate serve worker client test lint format unit system-packages bench clean
+.PHONY: install run migrate serve worker client test lint format unit system-packages bench bench-keys clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -31,8 +31,11 @@ ifneq ($(PERSISTENCE),memory)
 	$(LITESTAR) database upgrade --no-prompt
 endif
 
+# Worker processes (uvicorn's --workers past 1), each with its own pool: keep
+# WEB_CONCURRENCY x (pool size + overflow) within the database's connection budget.
+WEB_CONCURRENCY ?= 1
 serve: install
-	$(LITESTAR) run --host $(HOST) --port $(PORT)
+	$(LITESTAR) run --host $(HOST) --port $(PORT) --wc $(WEB_CONCURRENCY)
 
 run: migrate serve
 
@@ -71,10 +74,19 @@ unit: install system-packages
 
 test: lint unit
 
-# The hot paths over real HTTP on PostgreSQL; figures to compare runs, not a test.
+# The hot paths over real HTTP, side by side with the raw-asyncpg ceiling (and the
+# FastAPI peer with BENCH_PEER=1) through the shared harness; figures, not a test.
+BENCH_HARNESS ?= ../shared/bench
 bench: install
+	@test -x $(BENCH_HARNESS)/run.sh || { echo "make bench: no harness at $(BENCH_HARNESS)/run.sh (set BENCH_HARNESS)" >&2; exit 2; }
+	$(BENCH_HARNESS)/run.sh ceiling=$(BENCH_HARNESS)/ceiling/run.sh tasklane='make -s run' \
+	  $(if $(filter 1,$(BENCH_PEER)),peer=$(BENCH_HARNESS)/peer_fastapi/run.sh)
+	$(MAKE) -s bench-keys
+
+# What an Idempotency-Key costs POST /tasks (the harness has no keyed scenario).
+bench-keys: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(RUN) python -m bench.run
+	$(RUN) python -m bench.keyed_create
 
 clean:
 	rm -rf .venv .tools .mypy_cache .pytest_cache .ruff_cache

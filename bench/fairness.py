@@ -28,7 +28,6 @@ from domain.user import NewUser, User
 from infrastructure.persistence.sqlalchemy import (
     SqlAlchemyUnitOfWork,
     build_engine,
-    build_session_factory,
     upgrade_schema,
 )
 from infrastructure.settings import DatabaseSettings
@@ -56,8 +55,7 @@ async def _user(uow: SqlAlchemyUnitOfWork, email: str, tasks: int) -> tuple[User
 
 async def _measure(url: str) -> None:
     engine = build_engine(DatabaseSettings(url=url), production=False)
-    sessions = build_session_factory(engine)
-    uow = SqlAlchemyUnitOfWork(sessions)
+    uow = SqlAlchemyUnitOfWork(engine)
     try:
         alice, alice_tasks = await _user(uow, "a@example.com", TASKS)
         bob, bob_tasks = await _user(uow, "b@example.com", 1)
@@ -67,7 +65,7 @@ async def _measure(url: str) -> None:
             await uow.commit()
 
         claim_ms = await _claim_ms(uow)
-        run = UseCaseRunner(lambda: SqlAlchemyUnitOfWork(sessions), RetryPolicy())
+        run = UseCaseRunner(lambda: SqlAlchemyUnitOfWork(engine), RetryPolicy())
         processor = JobProcessor(run, "bench", JobSettings())
         stop = asyncio.Event()
         running = asyncio.create_task(JobWorker(processor).run(stop))

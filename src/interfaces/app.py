@@ -234,8 +234,7 @@ def sql_persistence(settings: Settings, tracing: "Tracing | None" = None) -> Per
         SqlAlchemyUnitOfWork,
         behind_transaction_pooler,
         build_engine,
-        build_read_session_factory,
-        build_session_factory,
+        build_read_engine,
         check_reachable,
         job_counts,
         pool_status,
@@ -245,10 +244,7 @@ def sql_persistence(settings: Settings, tracing: "Tracing | None" = None) -> Per
     engine = build_engine(settings.database, production=settings.is_production)
     if tracing is not None:
         tracing.instrument_engine(engine)
-    session_factory = build_session_factory(engine)
-    read_session_factory = build_read_session_factory(
-        engine, pooled=behind_transaction_pooler(settings.database)
-    )
+    read_engine = build_read_engine(engine, pooled=behind_transaction_pooler(settings.database))
 
     async def dispose_engine() -> None:
         # The plugin disposes only the first engine of a process (it looks the engine
@@ -260,7 +256,7 @@ def sql_persistence(settings: Settings, tracing: "Tracing | None" = None) -> Per
         return Readings(counts is not None, pool_status(engine), counts)
 
     return Persistence(
-        lambda: SqlAlchemyUnitOfWork(session_factory, read_session_factory),
+        lambda: SqlAlchemyUnitOfWork(engine, read_engine),
         SqlAlchemyDatabaseProbe(engine),
         dispose_engine,
         # The init plugin is what makes `litestar database upgrade` work. Listed as

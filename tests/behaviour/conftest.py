@@ -82,8 +82,7 @@ async def uow_factory(database: DatabaseSettings | None) -> AsyncIterator[UowFac
         SqlAlchemyUnitOfWork,
         behind_transaction_pooler,
         build_engine,
-        build_read_session_factory,
-        build_session_factory,
+        build_read_engine,
         metadata,
     )
 
@@ -93,11 +92,9 @@ async def uow_factory(database: DatabaseSettings | None) -> AsyncIterator[UowFac
             tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
             async with engine.begin() as connection:
                 await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        sessions = build_session_factory(engine)
-        # The app's reading sessions too: autocommit reads on direct PostgreSQL.
-        pooled = behind_transaction_pooler(database)
-        readers = build_read_session_factory(engine, pooled=pooled)
-        yield lambda: SqlAlchemyUnitOfWork(sessions, readers)
+        # The app's reading engine too: autocommit reads on direct PostgreSQL.
+        readers = build_read_engine(engine, pooled=behind_transaction_pooler(database))
+        yield lambda: SqlAlchemyUnitOfWork(engine, readers)
     finally:
         await engine.dispose()
 

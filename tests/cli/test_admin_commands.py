@@ -144,14 +144,12 @@ def seed_jobs(env: dict[str, str]) -> tuple[Job, Job]:
     from infrastructure.persistence.sqlalchemy import (
         SqlAlchemyUnitOfWork,
         build_engine,
-        build_session_factory,
     )
 
     async def seed() -> tuple[Job, Job]:
         engine = build_engine(DatabaseSettings(url=env["DATABASE_URL"]), production=False)
-        sessions = build_session_factory(engine)
         try:
-            async with SqlAlchemyUnitOfWork(sessions) as uow:
+            async with SqlAlchemyUnitOfWork(engine) as uow:
                 owner: User = await uow.users.add(NewUser("owner@example.com", "hash"))
                 first = await uow.jobs.add(NewJob.listing(owner.id, [1, 2, 3]))
                 await uow.jobs.claim("w1", 30.0)

@@ -28,7 +28,6 @@ from domain.user import NewUser, User
 from infrastructure.persistence.sqlalchemy import (
     SqlAlchemyUnitOfWork,
     build_engine,
-    build_session_factory,
 )
 from infrastructure.settings import DatabaseSettings
 from tests.faults.conftest import FAULT_DATABASE, Cluster
@@ -65,8 +64,8 @@ async def database(cluster: Cluster) -> AsyncIterator[Database]:
         )
         try:
             yield Database(
-                SqlAlchemyUnitOfWork(build_session_factory(direct)),
-                SqlAlchemyUnitOfWork(build_session_factory(proxied)),
+                SqlAlchemyUnitOfWork(direct),
+                SqlAlchemyUnitOfWork(proxied),
                 proxy,
             )
         finally:

@@ -15,11 +15,7 @@ from application.use_cases.task_creation import add_task
 from application.use_cases.tasks import create_task
 from domain.task import Task
 from domain.unit_of_work import UnitOfWork
-from infrastructure.persistence.sqlalchemy import (
-    SqlAlchemyUnitOfWork,
-    build_engine,
-    build_session_factory,
-)
+from infrastructure.persistence.sqlalchemy import SqlAlchemyUnitOfWork, build_engine
 from infrastructure.settings import DatabaseSettings
 from tests.behaviour.support import add_user
 
@@ -41,7 +37,7 @@ class Counted:
 @pytest_asyncio.fixture
 async def counted(migrated_postgres_url: str) -> AsyncIterator[Counted]:
     engine = build_engine(DatabaseSettings(url=migrated_postgres_url), production=False)
-    counter = Counted(SqlAlchemyUnitOfWork(build_session_factory(engine)))
+    counter = Counted(SqlAlchemyUnitOfWork(engine))
 
     def record(*args: object) -> None:
         counter.statements.append(str(args[2]))

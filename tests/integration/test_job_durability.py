@@ -15,7 +15,6 @@ from domain.ids import UserId
 from infrastructure.persistence.sqlalchemy import (
     SqlAlchemyUnitOfWork,
     build_engine,
-    build_session_factory,
 )
 from infrastructure.settings import DatabaseSettings, Settings
 from interfaces.app import create_app
@@ -142,7 +141,7 @@ async def _die_after_one_batch(url: str, owner: UserId) -> None:
     """A worker claims the job, commits one batch of progress and is never heard of again."""
     engine = build_engine(DatabaseSettings(url=url), production=False)
     try:
-        uow = SqlAlchemyUnitOfWork(build_session_factory(engine))
+        uow = SqlAlchemyUnitOfWork(engine)
         async with uow:
             job = await uow.jobs.claim("doomed-worker", FAST_JOBS.lease_s)
             assert job is not None

@@ -25,7 +25,6 @@ from infrastructure.persistence.sqlalchemy import (
     SqlAlchemyDatabaseProbe,
     SqlAlchemyUnitOfWork,
     build_engine,
-    build_session_factory,
     metadata,
     upgrade_schema,
 )
@@ -130,7 +129,7 @@ async def _user(uow: SqlAlchemyUnitOfWork) -> UserId:
 
 @pytest.mark.asyncio
 async def test_savepoint_rollback_keeps_the_outer_work(engine: AsyncEngine) -> None:
-    uow = SqlAlchemyUnitOfWork(build_session_factory(engine))
+    uow = SqlAlchemyUnitOfWork(engine)
     owner = await _user(uow)
     async with uow:
         kept = await uow.tasks.add(NewTask(owner, "kept"))
@@ -153,7 +152,7 @@ async def test_savepoint_rollback_keeps_the_outer_work(engine: AsyncEngine) -> N
 async def test_unique_violation_in_a_savepoint_leaves_the_transaction_usable(
     engine: AsyncEngine,
 ) -> None:
-    uow = SqlAlchemyUnitOfWork(build_session_factory(engine))
+    uow = SqlAlchemyUnitOfWork(engine)
     owner = await _user(uow)
     async with uow:
         await uow.categories.add(NewCategory(owner, "Home"))

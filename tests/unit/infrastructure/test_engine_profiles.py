@@ -41,7 +41,8 @@ async def test_profile_pool_figures(
         assert pool._max_overflow == overflow
         assert pool._timeout == 10.0
         assert pool._recycle == recycle
-        assert pool._pre_ping is True
+        # The ping is ours (bound_pre_ping), after idling only: not SQLAlchemy's per checkout.
+        assert pool._pre_ping is False
         assert engine.url.drivername == "postgresql+asyncpg"
     finally:
         await engine.dispose()

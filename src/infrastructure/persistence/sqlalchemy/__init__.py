@@ -11,7 +11,7 @@ from infrastructure.persistence.sqlalchemy.reachability import check_reachable
 from infrastructure.persistence.sqlalchemy.records import metadata
 from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
 from infrastructure.persistence.sqlalchemy.session import (
-    build_read_session_factory,
+    build_read_engine,
     build_session_factory,
 )
 from infrastructure.persistence.sqlalchemy.tasks import SqlAlchemyTaskRepository
@@ -27,7 +27,7 @@ __all__ = [
     "SqlAlchemyUserRepository",
     "behind_transaction_pooler",
     "build_engine",
-    "build_read_session_factory",
+    "build_read_engine",
     "build_session_factory",
     "check_reachable",
     "job_counts",

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.category import Category, CategoryChanges, NewCategory, name_key
 from domain.ids import CategoryId, UserId
@@ -17,10 +17,10 @@ from infrastructure.persistence.sqlalchemy.records import categories
 
 
 class SqlAlchemyCategoryRepository:
-    """``CategoryRepository`` on an ``AsyncSession``; every statement is scoped by owner."""
+    """``CategoryRepository`` on an ``AsyncConnection``; every statement is scoped by owner."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def add(self, category: NewCategory) -> Category:
         now = datetime.now(UTC)
@@ -36,13 +36,13 @@ class SqlAlchemyCategoryRepository:
             )
             .returning(*categories.c)
         )
-        return to_category((await execute(self._session, statement)).mappings().one())
+        return to_category((await execute(self._connection, statement)).mappings().one())
 
     async def get(self, owner_id: UserId, category_id: CategoryId) -> Category | None:
         statement = select(categories).where(
             categories.c.id == category_id, categories.c.user_id == owner_id
         )
-        row = (await execute(self._session, statement)).mappings().one_or_none()
+        row = (await execute(self._connection, statement)).mappings().one_or_none()
         return None if row is None else to_category(row)
 
     async def list(self, owner_id: UserId, window: PageWindow) -> Page[Category]:
@@ -57,7 +57,7 @@ class SqlAlchemyCategoryRepository:
             if after is None
             else keyset.following(after, None, categories.c.id, descending=False)
         )
-        return await fetch_page(self._session, statement, window, to_category, following)
+        return await fetch_page(self._connection, statement, window, to_category, following)
 
     async def update(
         self, owner_id: UserId, category_id: CategoryId, changes: CategoryChanges
@@ -73,7 +73,7 @@ class SqlAlchemyCategoryRepository:
             .values(**values, updated_at=datetime.now(UTC))
             .returning(*categories.c)
         )
-        row = (await execute(self._session, statement)).mappings().one_or_none()
+        row = (await execute(self._connection, statement)).mappings().one_or_none()
         return None if row is None else to_category(row)
 
     async def delete(self, owner_id: UserId, category_id: CategoryId) -> bool:
@@ -82,4 +82,4 @@ class SqlAlchemyCategoryRepository:
             .where(categories.c.id == category_id, categories.c.user_id == owner_id)
             .returning(categories.c.id)
         )
-        return (await execute(self._session, statement)).scalar_one_or_none() is not None
+        return (await execute(self._connection, statement)).scalar_one_or_none() is not None

@@ -83,9 +83,10 @@ def engine_arguments(target: DatabaseTarget, profile: EngineProfile) -> dict[str
         arguments["poolclass"] = StaticPool
         connect_args.setdefault("check_same_thread", False)
     else:
-        # A ping per checkout is cheap and turns a server restart into a non-event.
+        # asyncpg pings in bound_pre_ping, and only connections that sat idle; SQLite
+        # keeps SQLAlchemy's own ping per checkout (no round trip there).
         arguments.update(
-            pool_pre_ping=True,
+            pool_pre_ping=target.dialect != "postgresql",
             pool_size=profile.pool_size,
             max_overflow=profile.max_overflow,
             pool_timeout=profile.pool_timeout,

@@ -19,7 +19,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.ids import JobId, TaskId, UserId
 from domain.job import Job, JobStatus, NewJob, claimed, first_state, handed_back, requeued
@@ -92,13 +92,13 @@ def _appended(ids: Sequence[TaskId], *, dialect: str) -> ColumnElement[Any]:
 
 
 class SqlAlchemyJobRepository:
-    """``JobRepository`` on an ``AsyncSession``: the queue and its leases."""
+    """``JobRepository`` on an ``AsyncConnection``: the queue and its leases."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     def _dialect(self) -> str:
-        return self._session.get_bind().dialect.name
+        return self._connection.dialect.name
 
     async def add(self, job: NewJob) -> Job:
         now = datetime.now(UTC)
@@ -112,7 +112,7 @@ class SqlAlchemyJobRepository:
             )
             .returning(*jobs.c)
         )
-        return to_job((await execute(self._session, statement)).mappings().one())
+        return to_job((await execute(self._connection, statement)).mappings().one())
 
     async def get(self, owner_id: UserId, job_id: JobId) -> Job | None:
         statement = select(jobs).where(jobs.c.id == job_id, jobs.c.user_id == owner_id)
@@ -127,13 +127,13 @@ class SqlAlchemyJobRepository:
             # key is unchanged, so foreign-key checks (KEY SHARE) are not blocked.
             # SQLite serialises writers itself; a stale reader fails to write, retried.
             lock = update(users).where(users.c.id == owner_id).values(id=users.c.id)
-            await execute(self._session, lock)
+            await execute(self._connection, lock)
         count = (
             select(func.count())
             .select_from(jobs)
             .where(jobs.c.user_id == owner_id, jobs.c.status.in_(_UNFINISHED))
         )
-        return int((await execute(self._session, count)).scalar_one())
+        return int((await execute(self._connection, count)).scalar_one())
 
     async def claim(self, worker: str, lease_s: float) -> Job | None:
         now = datetime.now(UTC)
@@ -220,7 +220,7 @@ class SqlAlchemyJobRepository:
             )
             .returning(jobs.c.id)
         )
-        return (await execute(self._session, statement)).scalar_one_or_none() is not None
+        return (await execute(self._connection, statement)).scalar_one_or_none() is not None
 
     async def find(self, job_id: JobId) -> Job | None:
         return await self._one_or_none(select(jobs).where(jobs.c.id == job_id))
@@ -229,7 +229,7 @@ class SqlAlchemyJobRepository:
         statement = select(jobs).order_by(jobs.c.id.desc())
         if status is not None:
             statement = statement.where(jobs.c.status == JobStatus(status).value)
-        return await fetch_page(self._session, statement, window, to_job)
+        return await fetch_page(self._connection, statement, window, to_job)
 
     async def requeue(self, job_id: JobId) -> Job | None:
         statement = (
@@ -257,9 +257,9 @@ class SqlAlchemyJobRepository:
             # Two workers sweeping at once split the rows instead of waiting on each other.
             oldest = oldest.with_for_update(skip_locked=True)
         statement = delete(jobs).where(jobs.c.id.in_(oldest.scalar_subquery()))
-        result = await execute(self._session, statement)
+        result = await execute(self._connection, statement)
         return int(getattr(result, "rowcount", 0))
 
     async def _one_or_none(self, statement: Any) -> Job | None:
-        row = (await execute(self._session, statement)).mappings().one_or_none()
+        row = (await execute(self._connection, statement)).mappings().one_or_none()
         return None if row is None else to_job(row)

@@ -4,7 +4,7 @@ import hashlib
 from datetime import datetime
 
 from sqlalchemy import RowMapping, and_, delete, func, insert, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.idempotency import KEY_IN_USE, KeyInUseError, RememberedResponse
 from domain.ids import UserId
@@ -34,13 +34,13 @@ def _remembered(row: RowMapping) -> RememberedResponse:
 
 
 class SqlAlchemyRememberedResponses:
-    """``RememberedResponses`` on an ``AsyncSession``."""
+    """``RememberedResponses`` on an ``AsyncConnection``."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def claim(self, owner_id: UserId, key: str) -> RememberedResponse | None:
-        if self._session.get_bind().dialect.name != "postgresql":
+        if self._connection.dialect.name != "postgresql":
             # SQLite: every unit of work begins IMMEDIATE, holding the one write lock
             # until it ends, so the open unit already holds every key.
             return await self.find(owner_id, key)
@@ -54,14 +54,14 @@ class SqlAlchemyRememberedResponses:
         ).subquery()
         mine = and_(table.c.user_id == owner_id, table.c.key == key)
         statement = select(lock.c.claimed, table).select_from(lock.outerjoin(table, mine))
-        row = (await execute(self._session, statement)).mappings().one()
+        row = (await execute(self._connection, statement)).mappings().one()
         if not row["claimed"]:
             raise KeyInUseError(KEY_IN_USE)
         return None if row["key"] is None else _remembered(row)
 
     async def find(self, owner_id: UserId, key: str) -> RememberedResponse | None:
         statement = select(table).where(table.c.user_id == owner_id, table.c.key == key)
-        row = (await execute(self._session, statement)).mappings().one_or_none()
+        row = (await execute(self._connection, statement)).mappings().one_or_none()
         return None if row is None else _remembered(row)
 
     async def remember(self, response: RememberedResponse) -> None:
@@ -75,7 +75,7 @@ class SqlAlchemyRememberedResponses:
             etag=response.etag,
             created_at=response.created_at,
         )
-        await execute(self._session, statement)
+        await execute(self._connection, statement)
 
     async def purge_expired(self, before: datetime, limit: int) -> int:
         oldest = (
@@ -84,9 +84,9 @@ class SqlAlchemyRememberedResponses:
             .order_by(table.c.created_at)
             .limit(limit)
         )
-        if self._session.get_bind().dialect.name == "postgresql":
+        if self._connection.dialect.name == "postgresql":
             # Two workers sweeping at once split the rows instead of waiting on each other.
             oldest = oldest.with_for_update(skip_locked=True)
         statement = delete(table).where(tuple_(table.c.user_id, table.c.key).in_(oldest))
-        result = await execute(self._session, statement)
+        result = await execute(self._connection, statement)
         return int(getattr(result, "rowcount", 0))

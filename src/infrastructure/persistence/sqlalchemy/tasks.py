@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, bindparam, delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.ids import CategoryId, TaskId, UserId
 from domain.paging import Page
@@ -33,10 +33,10 @@ _GET = select(tasks).where(
 
 
 class SqlAlchemyTaskRepository:
-    """``TaskRepository`` on an ``AsyncSession``; every statement is scoped by owner."""
+    """``TaskRepository`` on an ``AsyncConnection``; every statement is scoped by owner."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def add(self, task: NewTask) -> Task:
         statement = (
@@ -52,17 +52,18 @@ class SqlAlchemyTaskRepository:
             )
             .returning(*tasks.c)
         )
-        return to_task((await execute(self._session, statement)).mappings().one())
+        return to_task((await execute(self._connection, statement)).mappings().one())
 
     async def get(self, owner_id: UserId, task_id: TaskId) -> Task | None:
         parameters = {"task_id": task_id, "owner_id": owner_id}
-        row = (await execute(self._session, _GET, parameters)).mappings().one_or_none()
+        row = (await execute(self._connection, _GET, parameters)).mappings().one_or_none()
         return None if row is None else to_task(row)
 
     async def list(self, query: TaskQuery) -> Page[Task]:
-        dialect = self._session.get_bind().dialect.name
+        dialect = self._connection.dialect.name
         statement = task_listing(query, dialect=dialect)
-        return await fetch_page(self._session, statement, query.window, to_task, task_keyset(query))
+        window, keyset = query.window, task_keyset(query)
+        return await fetch_page(self._connection, statement, window, to_task, keyset)
 
     async def update(
         self,
@@ -82,7 +83,7 @@ class SqlAlchemyTaskRepository:
             .values(**values, **revision(tasks.c.version, datetime.now(UTC)))
             .returning(*tasks.c)
         )
-        row = (await execute(self._session, statement)).mappings().one_or_none()
+        row = (await execute(self._connection, statement)).mappings().one_or_none()
         return None if row is None else to_task(row)
 
     async def delete(
@@ -91,7 +92,7 @@ class SqlAlchemyTaskRepository:
         statement = (
             delete(tasks).where(*_target(owner_id, task_id, expected_version)).returning(tasks.c.id)
         )
-        return (await execute(self._session, statement)).scalar_one_or_none() is not None
+        return (await execute(self._connection, statement)).scalar_one_or_none() is not None
 
     async def detach_category(self, owner_id: UserId, category_id: CategoryId) -> int:
         statement = (
@@ -100,7 +101,7 @@ class SqlAlchemyTaskRepository:
             .values(category_id=None, **revision(tasks.c.version, datetime.now(UTC)))
             .returning(tasks.c.id)
         )
-        return len((await execute(self._session, statement)).all())
+        return len((await execute(self._connection, statement)).all())
 
     async def mark_processed(self, owner_id: UserId, task_ids: Sequence[TaskId]) -> set[TaskId]:
         if not task_ids:
@@ -112,4 +113,4 @@ class SqlAlchemyTaskRepository:
             .values(**processing(now), **revision(tasks.c.version, now))
             .returning(tasks.c.id)
         )
-        return {TaskId(i) for i in (await execute(self._session, statement)).scalars()}
+        return {TaskId(i) for i in (await execute(self._connection, statement)).scalars()}

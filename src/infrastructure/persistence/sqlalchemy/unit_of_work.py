@@ -1,4 +1,9 @@
-"""The SQLAlchemy unit of work: one session and transaction per ``async with``."""
+"""The SQLAlchemy unit of work: one pooled connection and transaction per ``async with``.
+
+On an ``AsyncConnection`` rather than an ``AsyncSession``: the repositories run Core
+statements only, and a session added its own begin, flush bookkeeping, rollback and
+close to every request (measured: about a quarter of a cached read's time).
+"""
 
 import logging
 from collections.abc import AsyncIterator
@@ -6,7 +11,7 @@ from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, NoReturn, Self, cast
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.errors import TransientError, UnavailableCause, UnavailableError
 from domain.repositories import (
@@ -40,8 +45,10 @@ class _OutsideBlock:
 
 
 class SqlAlchemyUnitOfWork:
-    """``UnitOfWork`` over an ``async_sessionmaker``: enter again for a fresh session,
-    never concurrently. Database errors leave it as domain errors.
+    """``UnitOfWork`` over an ``AsyncEngine``: each ``async with`` checks out a fresh
+    connection and begins a transaction on it (enter again for another, never
+    concurrently); ``reading()`` takes it from ``read_engine`` instead, in autocommit
+    where the engine offers it. Database errors leave it as domain errors.
     """
 
     users: UserRepository
@@ -52,13 +59,13 @@ class SqlAlchemyUnitOfWork:
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
-        read_session_factory: async_sessionmaker[AsyncSession] | None = None,
+        engine: AsyncEngine,
+        read_engine: AsyncEngine | None = None,
     ) -> None:
-        self._session_factory = session_factory
-        self._read_session_factory = read_session_factory or session_factory
+        self._engine = engine
+        self._read_engine = read_engine or engine
         self._reading = False
-        self._session: AsyncSession | None = None
+        self._connection: AsyncConnection | None = None
         self._detach_repositories()
 
     def _detach_repositories(self) -> None:
@@ -66,26 +73,31 @@ class SqlAlchemyUnitOfWork:
         self.users, self.categories, self.tasks, self.jobs = outside, outside, outside, outside
         self.remembered = outside
 
-    def _current(self) -> AsyncSession:
-        if self._session is None:
+    def _current(self) -> AsyncConnection:
+        if self._connection is None:
             raise RuntimeError("the unit of work is not entered")
-        return self._session
+        return self._connection
 
     async def __aenter__(self) -> Self:
-        if self._session is not None:
+        if self._connection is not None:
             raise RuntimeError("the unit of work is already entered")
-        if self._reading:
-            # Autocommit where the engine offers it: the first query starts nothing.
-            session = self._read_session_factory()
-        else:
-            session = self._session_factory()
-            await session.begin()
-        self._session = session
-        self.users = SqlAlchemyUserRepository(session)
-        self.categories = SqlAlchemyCategoryRepository(session)
-        self.tasks = SqlAlchemyTaskRepository(session)
-        self.jobs = SqlAlchemyJobRepository(session)
-        self.remembered = SqlAlchemyRememberedResponses(session)
+        # Autocommit where the read engine offers it: a read starts nothing.
+        engine = self._read_engine if self._reading else self._engine
+        with domain_errors():
+            connection = await engine.connect()
+        if not self._reading:
+            try:
+                # Nothing is sent yet: the driver begins before the first statement.
+                await connection.begin()
+            except BaseException:
+                await _close(connection)
+                raise
+        self._connection = connection
+        self.users = SqlAlchemyUserRepository(connection)
+        self.categories = SqlAlchemyCategoryRepository(connection)
+        self.tasks = SqlAlchemyTaskRepository(connection)
+        self.jobs = SqlAlchemyJobRepository(connection)
+        self.remembered = SqlAlchemyRememberedResponses(connection)
         return self
 
     async def __aexit__(
@@ -94,23 +106,23 @@ class SqlAlchemyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self._current()
-        self._session = None
+        connection = self._current()
+        self._connection = None
         self._reading = False
         self._detach_repositories()
         try:
             # After commit() nothing is open; anything begun since is discarded too.
-            if session.in_transaction():
-                await session.rollback()
+            if connection.in_transaction():
+                await connection.rollback()
         except Exception:
             # Nothing uncommitted survives a failed rollback either: the connection is
             # discarded. The block's own outcome is what the caller needs to see.
             logger.warning("rollback failed; discarding the connection", exc_info=True)
         finally:
-            await _close(session)
+            await _close(connection)
 
     def reading(self) -> Self:
-        if self._session is not None:
+        if self._connection is not None:
             raise RuntimeError("choose reading before entering the unit of work")
         self._reading = True
         return self
@@ -134,9 +146,9 @@ class SqlAlchemyUnitOfWork:
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
         """A SAVEPOINT: an exception inside rolls back to it and propagates (translated)."""
-        session = self._current()
+        connection = self._current()
         with domain_errors():
-            nested = await session.begin_nested()
+            nested = await connection.begin_nested()
             try:
                 yield
             except BaseException:
@@ -146,12 +158,12 @@ class SqlAlchemyUnitOfWork:
             await nested.commit()
 
 
-async def _close(session: AsyncSession) -> None:
+async def _close(connection: AsyncConnection) -> None:
     try:
-        await session.close()
+        await connection.close()
     except Exception:
-        logger.warning("closing the session failed; invalidating it", exc_info=True)
+        logger.warning("closing the connection failed; invalidating it", exc_info=True)
         try:
-            await session.invalidate()
+            await connection.invalidate()
         except Exception:
-            logger.exception("invalidating the session failed")
+            logger.exception("invalidating the connection failed")

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from uuid_utils.compat import uuid7
 
 from domain.ids import UserId
@@ -16,10 +16,10 @@ from infrastructure.persistence.sqlalchemy.records import users
 
 
 class SqlAlchemyUserRepository:
-    """``UserRepository`` on an ``AsyncSession``; never commits."""
+    """``UserRepository`` on an ``AsyncConnection``; never commits."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def add(self, user: NewUser) -> User:
         statement = (
@@ -34,22 +34,22 @@ class SqlAlchemyUserRepository:
             )
             .returning(*users.c)
         )
-        return to_user((await execute(self._session, statement)).mappings().one())
+        return to_user((await execute(self._connection, statement)).mappings().one())
 
     async def get(self, user_id: UserId) -> User | None:
         statement = select(users).where(users.c.id == user_id)
-        row = (await execute(self._session, statement)).mappings().one_or_none()
+        row = (await execute(self._connection, statement)).mappings().one_or_none()
         return None if row is None else to_user(row)
 
     async def get_by_email(self, email: str) -> User | None:
         # The unique index is on lower(email); querying the same expression uses it.
         statement = select(users).where(func.lower(users.c.email) == email.lower())
-        row = (await execute(self._session, statement)).mappings().one_or_none()
+        row = (await execute(self._connection, statement)).mappings().one_or_none()
         return None if row is None else to_user(row)
 
     async def list(self, window: PageWindow) -> Page[User]:
         statement = select(users).order_by(users.c.created_at.asc(), users.c.id.asc())
-        return await fetch_page(self._session, statement, window, to_user)
+        return await fetch_page(self._connection, statement, window, to_user)
 
     async def disable(self, user_id: UserId) -> User | None:
         # coalesce keeps the first time: disabling twice changes nothing.
@@ -59,5 +59,5 @@ class SqlAlchemyUserRepository:
             .values(disabled_at=func.coalesce(users.c.disabled_at, datetime.now(UTC)))
             .returning(*users.c)
         )
-        row = (await execute(self._session, statement)).mappings().one_or_none()
+        row = (await execute(self._connection, statement)).mappings().one_or_none()
         return None if row is None else to_user(row)
