@@ -41,15 +41,15 @@ function init(args)
   wrk.headers["Authorization"] = "Bearer " .. args[1]
   wrk.headers["Content-Type"] = "application/json"
   keyed = args[2] == "keyed"
-  prefix = args[3] .. "-" .. tostring(math.random(1, 1000000000))
+  prefix = args[3] .. "-" .. args[4]
 end
 function request()
   counter = counter + 1
   local body = '{"title":"wrk task ' .. counter .. '","description":"created by the benchmark",'
     .. '"priority":"' .. prios[counter % 3 + 1] .. '"}'
-  local headers = nil
-  if keyed then headers = { ["Idempotency-Key"] = prefix .. "-" .. counter } end
-  return wrk.format("POST", "/tasks", headers, body)
+  -- A headers table given to wrk.format replaces wrk.headers: the key goes into them.
+  if keyed then wrk.headers["Idempotency-Key"] = prefix .. "-" .. counter end
+  return wrk.format("POST", "/tasks", nil, body)
 end
 function done(summary, latency, requests)
   io.write(string.format("RESULT %.1f %.2f %.2f %d\\n", summary.requests / summary.duration * 1e6,
@@ -90,7 +90,10 @@ def _wrk(script: Path, token: str, mode: str, label: str) -> tuple[float, float,
     pin = ["taskset", "-c", WRK_CPU] if WRK_CPU else []
     command = [*pin, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", str(script)]
     output = subprocess.run(
-        [*command, BASE, "--", token, mode, label], capture_output=True, text=True, check=True
+        [*command, BASE, "--", token, mode, label, secrets.token_hex(8)],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     line = next(line for line in output.splitlines() if line.startswith("RESULT"))
     rate, p50, p99, errors = line.split()[1:]
