@@ -13,7 +13,6 @@ import asyncio
 import os
 import secrets
 import time
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -22,6 +21,7 @@ from application.jobs.settings import JobSettings
 from application.jobs.worker import JobWorker
 from application.retry import RetryPolicy
 from application.runner import UseCaseRunner
+from bench.databases import throwaway_database
 from domain.job import JobStatus, NewJob
 from domain.task import NewTask
 from domain.user import NewUser, User
@@ -35,14 +35,6 @@ from infrastructure.settings import DatabaseSettings
 JOBS = int(os.environ.get("FAIR_JOBS", "300"))
 TASKS = int(os.environ.get("FAIR_TASKS", "100"))
 SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(SERVER)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 async def _user(uow: SqlAlchemyUnitOfWork, email: str, tasks: int) -> tuple[User, list[int]]:
@@ -115,14 +107,9 @@ async def _succeeded(url: str, owner: User) -> int:
 
 
 def main() -> None:
-    name = f"tasklane_fairness_{secrets.token_hex(4)}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    url = urlunsplit(urlsplit(SERVER)._replace(path=f"/{name}"))
-    try:
+    with throwaway_database(SERVER, f"tasklane_fairness_{secrets.token_hex(4)}") as url:
         upgrade_schema(DatabaseSettings(url=url))
         asyncio.run(_measure(url))
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

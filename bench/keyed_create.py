@@ -18,10 +18,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
+
+from bench.databases import throwaway_database
 
 SERVER = os.environ.get("BENCH_KEYS_DATABASE", "postgresql://postgres@127.0.0.1:5432/postgres")
 SECONDS = int(os.environ.get("BENCH_DURATION", "10"))
@@ -60,14 +60,6 @@ end
 """
 
 
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(SERVER)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 async def _token() -> str:
     async with httpx.AsyncClient(base_url=BASE, timeout=30) as client:
         for _ in range(600):
@@ -100,12 +92,11 @@ def _wrk(script: Path, token: str, mode: str, label: str) -> tuple[float, float,
     return float(rate), float(p50), float(p99), int(errors)
 
 
-def main() -> int:
-    name = f"bench_keys_{secrets.token_hex(4)}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+def _measure(url: str) -> dict[str, list[tuple[float, float, float, int]]]:
+    """The wrk rounds, unkeyed and keyed in turn, against ``make -s run`` on ``url``."""
     env = {
         **os.environ,
-        "DATABASE_URL": urlunsplit(urlsplit(SERVER)._replace(path=f"/{name}")),
+        "DATABASE_URL": url,
         "ENVIRONMENT": "production",
         "JWT_SECRET": secrets.token_hex(32),
         "HOST": "127.0.0.1",
@@ -124,7 +115,12 @@ def main() -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return results
+
+
+def main() -> int:
+    with throwaway_database(SERVER, f"bench_keys_{secrets.token_hex(4)}") as url:
+        results = _measure(url)
     print(f"\nPOST /tasks, {CONNECTIONS} connections, medians of {ROUNDS} rounds of {SECONDS} s")
     print("| request | req/s | p50 ms | p99 ms | errors (4xx/5xx + socket) |")
     print("| --- | ---: | ---: | ---: | ---: |")
