@@ -4,6 +4,8 @@ records, which the row mappers read by column name like SQLAlchemy's row mapping
 
 Why: under load most of a cached read's server time went to SQLAlchemy's execution and
 result layers (greenlet switches, cursor wrappers, result processing), not to asyncpg.
+Measured side by side with the base (shared bench, 1 round of 8 s, 32 connections): server
+CPU per request 11-21 % lower for a read or a list page, 23-46 % for a create or an update.
 
 The SQL is still the Core statement's, compiled by SQLAlchemy once per statement shape
 (its cache key) into the text and parameter order asyncpg takes, and the column types'
@@ -112,11 +114,8 @@ class Prepared:
 
 def _observed(connection: AsyncConnection) -> bool:
     """Whether listeners watch this connection's statements (they see SQLAlchemy's only)."""
-    return (
-        bool(connection.sync_connection.dispatch.before_cursor_execute)
-        if (connection.sync_connection is not None)
-        else True
-    )
+    sync = connection.sync_connection
+    return sync is None or bool(sync.dispatch.before_cursor_execute)
 
 
 async def fetch_rows(
