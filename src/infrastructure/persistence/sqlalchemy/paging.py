@@ -5,11 +5,11 @@ index ranges).
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import RowMapping, Select, func
+from sqlalchemy import Select, func
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.paging import Page, PageWindow
-from infrastructure.persistence.sqlalchemy.execution import execute
+from infrastructure.persistence.sqlalchemy.direct import fetch_rows
 from infrastructure.persistence.sqlalchemy.keyset import Stretch
 
 T = TypeVar("T")
@@ -34,18 +34,18 @@ async def fetch_page(
     Only a page past the end comes back empty and needs a second query for its total.
     """
     total_column = _count(statement).scalar_subquery().label(_TOTAL)
-    rows: Sequence[RowMapping]
+    rows: Sequence[Any]
     if following:
         rows = await _after(connection, statement, window.limit + 1, following, total_column)
     else:
         paged = statement.add_columns(total_column).limit(window.limit).offset(window.offset)
-        rows = (await execute(connection, paged)).mappings().all()
+        rows = await fetch_rows(connection, paged)
     if rows:
         total = int(rows[0][_TOTAL])
     elif window.offset == 0 and not following:
         total = 0
     else:
-        total = int((await execute(connection, _count(statement))).scalar_one())
+        total = int((await fetch_rows(connection, _count(statement)))[0][_TOTAL])
     more = len(rows) > window.limit if following else window.offset + len(rows) < total
     return Page(
         items=[to_entity(row) for row in rows[: window.limit]],
@@ -62,9 +62,9 @@ async def _after(
     wanted: int,
     stretches: Sequence[Stretch],
     total_column: Any,
-) -> list[RowMapping]:
+) -> list[Any]:
     """Up to ``wanted`` rows from the stretches in turn, each read in its index order."""
-    rows: list[RowMapping] = []
+    rows: list[Any] = []
     for stretch in stretches:
         part = (
             statement.where(stretch.where)
@@ -73,11 +73,12 @@ async def _after(
             .limit(wanted - len(rows))
             .add_columns(total_column)
         )
-        rows += (await execute(connection, part)).mappings().all()
+        rows += await fetch_rows(connection, part)
         if len(rows) >= wanted:
             break
     return rows
 
 
 def _count(statement: Select[Any]) -> Select[Any]:
-    return statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    counted = func.count().label(_TOTAL)
+    return statement.with_only_columns(counted, maintain_column_froms=True).order_by(None)
