@@ -1,23 +1,25 @@
 """One log pipeline for the app, uvicorn and SQLAlchemy: stdlib loggers everywhere,
-rendered by structlog as JSON (one object per line) or console lines.
+rendered as JSON (one object per line, encoded by msgspec) or console lines (structlog's
+console renderer).
 
-Emitting stays cheap on the event loop: the calling thread only copies the record,
-freezes its message and attaches the request's fields (they live in context variables,
-so they must be read there); formatting and writing happen on Litestar's queue-listener
-thread. Nothing logs bodies or headers, and a last processor masks sensitive keys should
-one ever be passed as a field.
+Emitting stays cheap on the event loop: the calling thread only freezes the record's
+message and attaches the request's fields (they live in context variables, so they must
+be read there); formatting and writing happen on a listener thread, a batch of records
+per write. Nothing logs bodies or headers, and the line's fields are masked for
+sensitive keys should one ever be passed as a field.
 """
 
 import atexit
-import copy
+import contextlib
 import logging
-import time
-from collections.abc import MutableMapping
+import threading
+import traceback
 from datetime import UTC, datetime
-from logging.handlers import QueueHandler, QueueListener
-from queue import Queue
+from logging.handlers import QueueHandler
+from queue import Empty, SimpleQueue
 from typing import Any, Literal
 
+import msgspec
 import structlog
 from litestar.logging import LoggingConfig
 
@@ -48,47 +50,119 @@ REDACTED = "[redacted]"
 DROPPED_KEYS = ("color_message",)
 
 
-class _Listener(QueueListener):
-    """Writes queued records on its own thread from creation; stops once (close or exit)."""
+class _BatchListener:
+    """Formats and writes queued records on its own thread, a batch at a time.
 
-    def __init__(self, queue: "Queue[logging.LogRecord]", *handlers: logging.Handler) -> None:
-        super().__init__(queue, *handlers, respect_handler_level=True)
-        self.start()
+    Each write and flush is a system call, and each one per line made the thread take
+    the interpreter back from the event loop once more: so the thread takes every record
+    waiting, renders them, and writes them with one write and one flush per handler.
+    Records leave in the order they came (one queue, one thread), so the lines of a
+    request stay in order. Stops once (close or exit), after writing what was queued.
+    """
+
+    def __init__(self, queue: "SimpleQueue[object]", *handlers: logging.Handler) -> None:
+        self.queue = queue
+        self.handlers = handlers
+        self._thread: threading.Thread | None = threading.Thread(
+            target=self._run, name="tasklane-logs", daemon=True
+        )
+        self._thread.start()
         atexit.register(self.stop)
+
+    def _run(self) -> None:
+        queue = self.queue
+        while True:
+            batch = [queue.get()]
+            while len(batch) < _BATCH_LIMIT:
+                try:
+                    batch.append(queue.get_nowait())
+                except Empty:
+                    break
+            records = [item for item in batch if isinstance(item, logging.LogRecord)]
+            if records:
+                self._write(records)
+            for item in batch:
+                if isinstance(item, threading.Event):
+                    item.set()
+            if _STOP in batch:
+                return
+
+    def _write(self, records: list[logging.LogRecord]) -> None:
+        for handler in self.handlers:
+            lines: list[str] = []
+            for record in records:
+                if record.levelno < handler.level or not handler.filter(record):
+                    continue
+                try:
+                    lines.append(handler.format(record))
+                except Exception:
+                    handler.handleError(record)
+            if not lines:
+                continue
+            lines.append("")
+            with handler.lock or contextlib.nullcontext():
+                try:
+                    stream = handler.stream  # type: ignore[attr-defined]
+                    stream.write("\n".join(lines))
+                    stream.flush()
+                except Exception:
+                    handler.handleError(records[-1])
+
+    def drain(self) -> None:
+        """Wait until every record queued before this call is written."""
+        if self._thread is None or not self._thread.is_alive():
+            return
+        written = threading.Event()
+        self.queue.put(written)
+        written.wait()
 
     def stop(self) -> None:
         if self._thread is not None:
-            super().stop()
+            self.queue.put(_STOP)
+            self._thread.join()
+            self._thread = None
+
+
+# Ends the listener's thread once every record queued before it is written.
+_STOP = object()
+# At most this many records rendered per write (bounds the memory of one batch).
+_BATCH_LIMIT = 512
 
 
 class RequestContextQueueHandler(QueueHandler):
     """A queue handler that stamps each record with the request it belongs to.
 
     ``prepare`` runs in the logging thread (the event loop's): it reads the request's
-    fields there and hands a copy of the record to the listener thread, which renders
-    and writes it. Unlike the stdlib's, it does not format on the calling thread.
+    fields there (they live in context variables) and freezes the message; the listener
+    thread renders and writes. Unlike the stdlib's, it neither copies nor formats the
+    record on the calling thread: this handler is the record's only one.
     """
 
     def __init__(self, handlers: list[logging.Handler] | None = None) -> None:
-        super().__init__(Queue(-1))
+        super().__init__(SimpleQueue())
         # dictConfig passes a converting list: indexing it resolves each handler.
         targets = (
             [handlers[i] for i in range(len(handlers))] if handlers else [logging.StreamHandler()]
         )
-        self.listener = _Listener(self.queue, *targets)  # type: ignore[arg-type]
+        self.listener = _BatchListener(self.queue, *targets)  # type: ignore[arg-type]
+        # No line shows where it was logged from, nor the thread or process: skip
+        # finding them for every record (the logging HOWTO's "Optimization").
+        logging._srcfile = None
+        logging.logThreads = False
+        logging.logProcesses = False
+        logging.logMultiprocessing = False
 
     def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
-        prepared = copy.copy(record)
-        prepared.msg = record.getMessage()
-        prepared.args = None
+        record.msg = record.getMessage()
+        record.args = None
         fields = request_fields()
         if fields is not None:
-            prepared.__dict__.update(fields)
-        return prepared
+            record.__dict__.update(fields)
+        return record
 
     def drain(self) -> None:
         """Wait until every record queued so far is written (tests, shutdown)."""
-        self.queue.join()  # type: ignore[attr-defined]
+        self.listener.drain()
 
     def close(self) -> None:
         # Closed when logging is configured again (another app) and at exit.
@@ -96,51 +170,77 @@ class RequestContextQueueHandler(QueueHandler):
         super().close()
 
 
-def redact(
-    _logger: object, _method: str, event_dict: MutableMapping[str, Any]
-) -> MutableMapping[str, Any]:
+# The attributes every LogRecord has: anything else on a record was passed as a field.
+_RECORD_KEYS = frozenset(
+    logging.LogRecord("name", 0, "pathname", 0, "msg", (), None).__dict__.keys()
+    | {"message", "asctime"}
+)
+
+
+def _redact(event: dict[str, Any]) -> dict[str, Any]:
     """Mask any sensitive key that was passed as a field; drop the noise."""
-    for key in event_dict.keys() & SENSITIVE_KEYS:
-        event_dict[key] = REDACTED
+    for key in event.keys() & SENSITIVE_KEYS:
+        event[key] = REDACTED
     for key in DROPPED_KEYS:
-        event_dict.pop(key, None)
-    return event_dict
+        event.pop(key, None)
+    return event
 
 
-def stamp_when_logged(
-    _logger: object, _method: str, event_dict: MutableMapping[str, Any]
-) -> MutableMapping[str, Any]:
+def _timestamp(created: float) -> str:
     """The time the line was logged (the record's), not when the listener renders it."""
-    record = event_dict.get("_record")
-    created = record.created if isinstance(record, logging.LogRecord) else time.time()
     moment = datetime.fromtimestamp(created, UTC)
-    event_dict["timestamp"] = moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
-    return event_dict
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def event_of(record: logging.LogRecord) -> dict[str, Any]:
+    """A record as one line's fields: event, level, logger, its extra fields (the
+    request's among them), timestamp; sensitive fields masked."""
+    event: dict[str, Any] = {
+        "event": record.getMessage(),
+        "level": record.levelname.lower(),
+        "logger": record.name,
+    }
+    for key, value in record.__dict__.items():
+        if key not in _RECORD_KEYS:
+            event[key] = value
+    event["timestamp"] = _timestamp(record.created)
+    return _redact(event)
+
+
+class JsonLineFormatter(logging.Formatter):
+    """One JSON object per record, encoded by msgspec (a few microseconds a line)."""
+
+    _encoder = msgspec.json.Encoder(enc_hook=repr)
+
+    def format(self, record: logging.LogRecord) -> str:
+        event = event_of(record)
+        if record.exc_info:
+            event["exception"] = "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        if record.stack_info:
+            event["stack_info"] = record.stack_info
+        return self._encoder.encode(event).decode()
+
+
+class ConsoleLineFormatter(logging.Formatter):
+    """Readable lines by structlog's console renderer, from the same fields."""
+
+    # Plain tracebacks: the rich one prints each frame's locals (tokens, passwords).
+    _renderer = structlog.dev.ConsoleRenderer(
+        colors=False, exception_formatter=structlog.dev.plain_traceback
+    )
+
+    def format(self, record: logging.LogRecord) -> str:
+        event = event_of(record)
+        if record.exc_info:
+            event["exc_info"] = record.exc_info
+        if record.stack_info:
+            event["stack_info"] = record.stack_info
+        return str(self._renderer(None, "", event))
 
 
 def _formatter(log_format: LogFormat) -> dict[str, Any]:
-    pre_chain = [
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
-        structlog.stdlib.ExtraAdder(),
-        stamp_when_logged,
-        redact,
-    ]
-    renderer: list[Any] = (
-        [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
-        if log_format == "json"
-        # Plain tracebacks: the rich one prints each frame's locals (tokens, passwords).
-        else [
-            structlog.dev.ConsoleRenderer(
-                colors=False, exception_formatter=structlog.dev.plain_traceback
-            )
-        ]
-    )
-    return {
-        "()": structlog.stdlib.ProcessorFormatter,
-        "foreign_pre_chain": pre_chain,
-        "processors": [structlog.stdlib.ProcessorFormatter.remove_processors_meta, *renderer],
-    }
+    formatter = JsonLineFormatter if log_format == "json" else ConsoleLineFormatter
+    return {"()": f"{__name__}.{formatter.__name__}"}
 
 
 def logging_config(level: str, log_format: LogFormat, *, sql_echo: bool = False) -> LoggingConfig:
