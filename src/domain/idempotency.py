@@ -6,6 +6,7 @@ exactly when the write does; a key belongs to its user alone.
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from domain.errors import ConflictError, DomainError
 from domain.ids import UserId
@@ -38,6 +39,17 @@ class RememberedResponse:
     location: str | None
     etag: str | None
     created_at: datetime
+
+
+class Remembering(Enum):
+    """What became of a response offered to be remembered under its key."""
+
+    # Stored: this unit of work's write is the key's first use (once it commits).
+    STORED = "stored"
+    # Another unit of work stored it and has not ended: its request is still running.
+    IN_PROGRESS = "in progress"
+    # A committed request already answered under this key.
+    TAKEN = "taken"
 
 
 class KeyReusedError(DomainError):

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.category import Category, CategoryChanges, NewCategory
-from domain.idempotency import RememberedResponse
+from domain.idempotency import RememberedResponse, Remembering
 from domain.ids import CategoryId, JobId, TaskId, UserId
 from domain.job import Job, JobStatus, NewJob
 from domain.paging import Page, PageWindow
@@ -211,25 +211,19 @@ class JobRepository(Protocol):
 class RememberedResponses(Protocol):
     """Responses kept per (user, idempotency key), unique per user.
 
-    ``claim`` serialises the units of work that use one key: at most one holds it, from
-    the claim until its transaction ends (commit or rollback), and no lock outlives that.
+    ``remember_first`` is the only write, and it never waits for another unit of work:
+    a key stored by a unit still open is reported as in progress at once.
     """
 
-    async def claim(self, owner_id: UserId, key: str) -> RememberedResponse | None:
-        """Take the key for this unit of work and return what is remembered under it (in
-        the same round trip where the store allows); ``KeyInUseError`` at once, without
-        waiting, when another unit of work holds the key.
+    async def remember_first(self, response: RememberedResponse) -> Remembering:
+        """Store ``response`` unless its owner's key is stored already, in one round trip
+        where the store allows: ``STORED``; else ``IN_PROGRESS`` when the unit of work
+        that stored it has not ended, ``TAKEN`` when it committed.
         """
         ...
 
     async def find(self, owner_id: UserId, key: str) -> RememberedResponse | None:
         """The response remembered under the owner's key."""
-        ...
-
-    async def remember(self, response: RememberedResponse) -> None:
-        """Store ``response``; ``KeyInUseError`` when the owner's key is stored already
-        (another unit of work got there first).
-        """
         ...
 
     async def purge_expired(self, before: datetime, limit: int) -> int:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.idempotency import KeyInUseError, RememberedResponse
+from domain.idempotency import RememberedResponse, Remembering
 from domain.user import User
 from tests.behaviour.conftest import SQL_SERVERS
 from tests.behaviour.support import UowFactory
@@ -33,7 +33,7 @@ def response(owner: User, key: str = "key-1", **changes: object) -> RememberedRe
 async def remember(uow_factory: UowFactory, remembered: RememberedResponse) -> None:
     uow = uow_factory()
     async with uow:
-        await uow.remembered.remember(remembered)
+        assert await uow.remembered.remember_first(remembered) is Remembering.STORED
         await uow.commit()
 
 
@@ -55,7 +55,7 @@ async def test_a_remembered_response_is_found_as_stored(
 async def test_it_rolls_back_with_its_unit_of_work(uow_factory: UowFactory, alice: User) -> None:
     uow = uow_factory()
     async with uow:
-        await uow.remembered.remember(response(alice))
+        assert await uow.remembered.remember_first(response(alice)) is Remembering.STORED
         assert await uow.remembered.find(alice.id, "key-1") == response(alice)
     assert await find(uow_factory, alice, "key-1") is None
 
@@ -64,8 +64,8 @@ async def test_a_key_is_unique_per_user(uow_factory: UowFactory, alice: User, bo
     await remember(uow_factory, response(alice))
     uow = uow_factory()
     async with uow:
-        with pytest.raises(KeyInUseError):
-            await uow.remembered.remember(response(alice, status=200))
+        taken = await uow.remembered.remember_first(response(alice, status=200))
+        assert taken is Remembering.TAKEN
     # Bob's key of the same name is his own.
     await remember(uow_factory, response(bob, status=200))
     assert (await find(uow_factory, alice, "key-1")) == response(alice)
@@ -103,33 +103,36 @@ async def test_expired_responses_are_purged_oldest_first_in_bounded_batches(
     assert await find(uow_factory, alice, "old-0") is None
 
 
-async def test_a_claim_answers_what_is_remembered(uow_factory: UowFactory, alice: User) -> None:
-    await remember(uow_factory, response(alice))
-    uow = uow_factory()
-    async with uow:
-        assert await uow.remembered.claim(alice.id, "key-1") == response(alice)
-        # Claiming again within the same unit is harmless.
-        assert await uow.remembered.claim(alice.id, "key-1") == response(alice)
-        assert await uow.remembered.claim(alice.id, "key-2") is None
-
-
 @pytest.mark.parametrize("backend", SQL_SERVERS)
-async def test_a_claimed_key_is_refused_to_other_units_until_the_holder_ends(
+async def test_a_key_stored_by_an_open_unit_is_in_progress_for_others_until_it_ends(
     uow_factory: UowFactory, alice: User, bob: User
 ) -> None:
     holder, other = uow_factory(), uow_factory()
     async with holder:
-        assert await holder.remembered.claim(alice.id, "key-1") is None
+        assert await holder.remembered.remember_first(response(alice)) is Remembering.STORED
         async with other:
-            # Refused at once rather than waiting.
-            with pytest.raises(KeyInUseError):
-                await asyncio.wait_for(other.remembered.claim(alice.id, "key-1"), 5)
+            # Reported at once rather than waiting on the holder's row.
+            answer = await asyncio.wait_for(other.remembered.remember_first(response(alice)), 5)
+            assert answer is Remembering.IN_PROGRESS
         async with other:
             # Another key, or another user's key of that name, is free.
-            assert await other.remembered.claim(alice.id, "key-2") is None
-            assert await other.remembered.claim(bob.id, "key-1") is None
-        await holder.remembered.remember(response(alice))
+            assert await other.remembered.remember_first(response(alice, "key-2")) is (
+                Remembering.STORED
+            )
+            assert await other.remembered.remember_first(response(bob)) is Remembering.STORED
         await holder.commit()
-    # Released with the holder's transaction, whose record the next claim sees.
+    # Once the holder committed, the key is taken, and its record is there to replay.
     async with other:
-        assert await other.remembered.claim(alice.id, "key-1") == response(alice)
+        assert await other.remembered.remember_first(response(alice)) is Remembering.TAKEN
+        assert await other.remembered.find(alice.id, "key-1") == response(alice)
+
+
+@pytest.mark.parametrize("backend", SQL_SERVERS)
+async def test_a_key_stored_by_a_unit_that_rolled_back_is_free_again(
+    uow_factory: UowFactory, alice: User
+) -> None:
+    holder, other = uow_factory(), uow_factory()
+    async with holder:
+        assert await holder.remembered.remember_first(response(alice)) is Remembering.STORED
+    async with other:
+        assert await other.remembered.remember_first(response(alice)) is Remembering.STORED

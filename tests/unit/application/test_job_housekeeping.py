@@ -130,7 +130,7 @@ async def remembered_keys(store: InMemoryStore, owner: User, count: int) -> None
     uow = InMemoryUnitOfWork(store)
     async with uow:
         for n in range(count):
-            await uow.remembered.remember(
+            await uow.remembered.remember_first(
                 RememberedResponse(owner.id, f"key-{n}", "f", 201, b"{}", None, None, later(0))
             )
         await uow.commit()

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from domain.idempotency import KEY_IN_USE, KeyInUseError, RememberedResponse
+from domain.idempotency import RememberedResponse, Remembering
 from domain.ids import UserId
 from infrastructure.persistence.memory.transaction import InMemoryTransaction
 
@@ -13,21 +13,18 @@ class InMemoryRememberedResponses:
     def __init__(self, transaction: InMemoryTransaction) -> None:
         self._tx = transaction
 
-    async def claim(self, owner_id: UserId, key: str) -> RememberedResponse | None:
-        # Units of work on one store run one at a time under the store's lock, so the
-        # open unit already holds every key until it ends: nothing else can be running.
-        return await self.find(owner_id, key)
-
-    async def find(self, owner_id: UserId, key: str) -> RememberedResponse | None:
-        return self._tx.store.remembered.get((owner_id, key))
-
-    async def remember(self, response: RememberedResponse) -> None:
+    async def remember_first(self, response: RememberedResponse) -> Remembering:
         self._tx.require_owner(response.owner_id)
         table = self._tx.store.remembered
         if (response.owner_id, response.key) in table:
-            # Fails the transaction like the SQL store's unique violation.
-            raise self._tx.conflict_with(KeyInUseError(KEY_IN_USE))
+            # Units of work on one store run one at a time under the store's lock, so
+            # what is there was committed: nothing else can be running.
+            return Remembering.TAKEN
         self._tx.put(table, (response.owner_id, response.key), response)
+        return Remembering.STORED
+
+    async def find(self, owner_id: UserId, key: str) -> RememberedResponse | None:
+        return self._tx.store.remembered.get((owner_id, key))
 
     async def purge_expired(self, before: datetime, limit: int) -> int:
         table = self._tx.store.remembered
