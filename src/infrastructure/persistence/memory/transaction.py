@@ -9,7 +9,6 @@ from infrastructure.persistence.memory.store import InMemoryStore
 
 K = TypeVar("K")
 V = TypeVar("V")
-E = TypeVar("E", bound=ConflictError)
 
 _ABSENT: Final = object()
 
@@ -53,12 +52,8 @@ class InMemoryTransaction:
 
     def conflict(self, detail: str) -> ConflictError:
         """The error for a unique violation, which also fails the transaction like SQL does."""
-        return self.conflict_with(ConflictError(detail))
-
-    def conflict_with(self, error: E) -> E:
-        """``error`` for a unique violation, failing the transaction like SQL does."""
         self._failed = True
-        return error
+        return ConflictError(detail)
 
     def require_owner(self, owner_id: UserId) -> None:
         """The schema's user foreign key: a row's owner must exist (else the error fails

@@ -2,7 +2,7 @@
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
 
@@ -17,34 +17,23 @@ from domain.errors import (
     UnavailableCause,
     UnavailableError,
 )
-from domain.idempotency import KEY_IN_USE, KeyInUseError
 from domain.task import not_your_category
 from domain.user import EMAIL_TAKEN, NO_SUCH_USER
 from infrastructure.persistence.sqlalchemy.records import (
     CATEGORIES_NAME_UNIQUE,
-    REMEMBERED_KEY_UNIQUE,
     TASKS_CATEGORY_FK,
     USER_FOREIGN_KEYS,
     USERS_EMAIL_UNIQUE,
 )
 
-
-def _conflict(message: str) -> Callable[[], DomainError]:
-    return lambda: ConflictError(message)
-
-
-# A unique violation, by constraint, as the domain error it stands for.
-_UNIQUE_ERRORS: dict[str, Callable[[], DomainError]] = {
-    USERS_EMAIL_UNIQUE: _conflict(EMAIL_TAKEN),
-    CATEGORIES_NAME_UNIQUE: _conflict(NAME_TAKEN),
-    # Another unit of work stored this key first: its request ran meanwhile.
-    REMEMBERED_KEY_UNIQUE: lambda: KeyInUseError(KEY_IN_USE),
+_UNIQUE_MESSAGES = {
+    USERS_EMAIL_UNIQUE: EMAIL_TAKEN,
+    CATEGORIES_NAME_UNIQUE: NAME_TAKEN,
 }
 # SQLite names an expression index by its name, a column index by its columns.
-_SQLITE_UNIQUE_ERRORS = {
-    **_UNIQUE_ERRORS,
-    "categories.user_id, categories.name_key": _UNIQUE_ERRORS[CATEGORIES_NAME_UNIQUE],
-    "remembered_responses.user_id, remembered_responses.key": _UNIQUE_ERRORS[REMEMBERED_KEY_UNIQUE],
+_SQLITE_UNIQUE_MESSAGES = {
+    **_UNIQUE_MESSAGES,
+    "categories.user_id, categories.name_key": NAME_TAKEN,
 }
 _UNIQUE_VIOLATION = "23505"
 _FOREIGN_KEY_VIOLATION = "23503"
@@ -149,9 +138,9 @@ def _from_sqlite(error: sqlite3.Error, original: BaseException) -> DomainError |
     # sqlite3 names the violated index only in its message; nothing else carries it.
     text = str(error)
     if code == _SQLITE_CONSTRAINT_UNIQUE or "UNIQUE constraint failed" in text:
-        for name, unique in _SQLITE_UNIQUE_ERRORS.items():
+        for name, message in _SQLITE_UNIQUE_MESSAGES.items():
             if name in text:
-                return unique()
+                return ConflictError(message)
     if code == _SQLITE_CONSTRAINT_FOREIGNKEY:
         return _sqlite_foreign_key(original)
     return None
@@ -166,8 +155,8 @@ def translate_error(error: BaseException) -> DomainError | None:
         return None
     state = _sqlstate(error)
     if state == _UNIQUE_VIOLATION:
-        unique = _UNIQUE_ERRORS.get(_constraint(error) or "")
-        return unique() if unique else None
+        message = _UNIQUE_MESSAGES.get(_constraint(error) or "")
+        return ConflictError(message) if message else None
     if state == _FOREIGN_KEY_VIOLATION:
         constraint = _constraint(error)
         if constraint == TASKS_CATEGORY_FK:

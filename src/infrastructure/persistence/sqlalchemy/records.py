@@ -44,7 +44,6 @@ CATEGORIES_USER_FK = "fk_categories_user_id_users"
 TASKS_USER_FK = "fk_tasks_user_id_users"
 JOBS_USER_FK = "fk_jobs_user_id_users"
 REMEMBERED_USER_FK = "fk_remembered_responses_user_id_users"
-REMEMBERED_KEY_UNIQUE = "pk_remembered_responses"
 # A row whose owner does not exist: the caller's token names no user.
 USER_FOREIGN_KEYS = frozenset({CATEGORIES_USER_FK, TASKS_USER_FK, JOBS_USER_FK, REMEMBERED_USER_FK})
 
