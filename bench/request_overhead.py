@@ -1,0 +1,156 @@
+"""What the access line and the request metrics cost a request: GET /tasks/{id} on the
+memory store, driven in process by a direct ASGI call loop (no HTTP, no client), with
+JSON logs at INFO (an access line per request) or WARNING (nothing logged) and
+``METRICS_ENABLED`` on or off. Run: ``.venv/bin/python -m bench.request_overhead``.
+
+Prints, per combination, the best of a few rounds: wall time per request (the event
+loop's share plus any wait for the interpreter) and the process's CPU time per request
+(every thread: the log listener's rendering and writing included). Each round ends once
+its lines are written, so both figures include them. Log output goes to /dev/null.
+"""
+
+import asyncio
+import itertools
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import httpx
+
+from infrastructure.settings import RateLimitSettings, Settings
+from interfaces.app import create_app
+from interfaces.logs import drain_logs
+
+REQUESTS = 2000
+ROUNDS = 5
+WARM_UP = 300
+PASSWORD = "correct horse battery"
+_SETTINGS = Settings(
+    persistence="memory",
+    jwt_secret="x" * 32,
+    argon2_time_cost=1,
+    argon2_memory_kib=8,
+    log_format="json",
+    rate_limits=RateLimitSettings(
+        login_per_account="1000/minute",
+        login_per_address="1000/minute",
+        register_per_account="1000/minute",
+        register_per_address="1000/minute",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """Best round's figures, in microseconds per request."""
+
+    wall_us: float
+    cpu_us: float
+
+
+async def _signed_in_task(app: Any) -> tuple[str, str]:
+    """A user's token and the path of one of their tasks."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        body = {"email": "ada@example.com", "password": PASSWORD}
+        await client.post("/auth/register", json=body)
+        token = (await client.post("/auth/login", json=body)).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        task = (await client.post("/tasks", json={"title": "t"}, headers=auth)).json()
+        return token, f"/tasks/{task['id']}"
+
+
+def _caller(app: Any, token: str, path: str) -> Callable[[], Any]:
+    """One GET as a server would make it: a fresh scope, an empty body, the answer
+    dropped (its status checked)."""
+    headers = [
+        (b"host", b"t"),
+        (b"accept", b"*/*"),
+        (b"authorization", f"Bearer {token}".encode()),
+    ]
+    request = {"type": "http.request", "body": b"", "more_body": False}
+
+    async def receive() -> dict[str, Any]:
+        return request
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start" and message["status"] != 200:
+            raise AssertionError(message["status"])
+
+    async def call() -> None:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1",
+            "server": ("127.0.0.1", 8000),
+            "client": ("127.0.0.1", 50000),
+            "scheme": "http",
+            "method": "GET",
+            "root_path": "",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "headers": headers,
+            "state": {},
+        }
+        await app(scope, receive, send)
+
+    return call
+
+
+async def _cost(log_level: str, metrics: bool) -> Cost:
+    app = create_app(replace(_SETTINGS, log_level=log_level, metrics_enabled=metrics))
+    # httpx logs each request at INFO; a server has no such line.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    async with app.lifespan():
+        call = _caller(app, *await _signed_in_task(app))
+        for _ in range(WARM_UP):
+            await call()
+        drain_logs()
+        wall = cpu = float("inf")
+        for _ in range(ROUNDS):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            for _ in range(REQUESTS):
+                await call()
+            drain_logs()
+            wall = min(wall, (time.perf_counter() - started) / REQUESTS * 1e6)
+            cpu = min(cpu, (time.process_time() - started_cpu) / REQUESTS * 1e6)
+        return Cost(wall, cpu)
+
+
+def main() -> None:
+    combinations = list(itertools.product(("WARNING", "INFO"), (False, True)))
+    results: dict[tuple[str, bool], list[Cost]] = {c: [] for c in combinations}
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    saved = os.dup(2)
+    os.dup2(devnull, 2)
+    try:
+        # Twice, interleaved: the spread between the two passes is the noise.
+        for _ in range(2):
+            for level, metrics in combinations:
+                results[level, metrics].append(asyncio.run(_cost(level, metrics)))
+    finally:
+        os.dup2(saved, 2)
+    base = min(cost.wall_us for cost in results["WARNING", False])
+    base_cpu = min(cost.cpu_us for cost in results["WARNING", False])
+    print(f"GET /tasks/{{id}}, memory store, {REQUESTS} requests x {ROUNDS} rounds, best round")
+    print(f"{'access line':<12} {'metrics':<8} {'wall us/req':>22} {'cpu us/req':>22}")
+    for (level, metrics), costs in results.items():
+        wall = min(cost.wall_us for cost in costs)
+        cpu = min(cost.cpu_us for cost in costs)
+        walls = "/".join(f"{cost.wall_us:.1f}" for cost in costs)
+        cpus = "/".join(f"{cost.cpu_us:.1f}" for cost in costs)
+        line = "on" if level == "INFO" else "off"
+        print(
+            f"{line:<12} {'on' if metrics else 'off':<8}"
+            f" {walls:>13} {wall - base:+7.1f} {cpus:>13} {cpu - base_cpu:+7.1f}"
+        )
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
