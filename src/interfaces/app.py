@@ -32,6 +32,7 @@ from interfaces.admin_plugin import AdminCommandsPlugin
 from interfaces.cli import SETTINGS_ERROR_STATUS, StartUpReport, exit_with
 from interfaces.gc_tuning import tune_garbage_collector
 from interfaces.graceful_http import GracefulHttp
+from interfaces.http.access_log import RequestRecorder
 from interfaces.http.allow import correct_allow
 from interfaces.http.controllers import CONTROLLERS
 from interfaces.http.cors import cors_config
@@ -39,9 +40,10 @@ from interfaces.http.cursors import CursorCodec
 from interfaces.http.dependencies import Services, dependencies
 from interfaces.http.errors import exception_handlers
 from interfaces.http.header_limit import HeaderLimitedLitestar
-from interfaces.http.metrics import metrics_route, request_metrics_config
+from interfaces.http.metrics import metrics_route
 from interfaces.http.openapi import complete_document, openapi_config
 from interfaces.http.request_id import add_request_id
+from interfaces.http.request_metrics import CountInProgress, record_request
 from interfaces.job_workers_plugin import JobWorkersPlugin
 from interfaces.logs import logging_config
 from interfaces.tracing import configure_tracing
@@ -110,11 +112,13 @@ def _create_app(
     route_handlers: list[ControllerRouterHandler] = list(CONTROLLERS)
     middleware: list[Middleware] = []
     cli_plugins: list[PluginProtocol] = []
+    record: RequestRecorder | None = None
     if settings.metrics_enabled:
         prepare_multiprocess_directory()
         telemetry = PrometheusTelemetry()
         route_handlers.append(metrics_route(_renderer(persistence)))
-        middleware.append(request_metrics_config().middleware)
+        middleware.append(CountInProgress)
+        record = record_request
         cli_plugins.append(MetricsAcrossWorkers(shared_by_workers))
     if tracing is not None:
         telemetry = tracing.telemetry(telemetry)
@@ -151,6 +155,7 @@ def _create_app(
         check_reachable=persistence.check_reachable,
     )
     app = HeaderLimitedLitestar(
+        record_request=record,
         route_handlers=route_handlers,
         dependencies=dependencies(services),
         exception_handlers=exception_handlers(telemetry),

@@ -14,6 +14,7 @@ from typing import Self
 import httpx
 import pytest
 import pytest_asyncio
+from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from application.jobs.settings import JobSettings
@@ -83,6 +84,57 @@ async def test_requests_are_counted_by_route_template_never_by_id(api: Api) -> N
     assert not [p for p in paths if p and re.search(r"/tasks/\d", p)], paths
     # The scrape does not measure itself.
     assert "/metrics" not in paths
+
+
+def _request_series(samples: Samples) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    return {key: v for key, v in samples.items() if key[0].startswith("tasklane_request")}
+
+
+def _changed(before: Samples, after: Samples) -> set[tuple[str, frozenset[tuple[str, str]]]]:
+    return {key for key, v in _request_series(after).items() if before.get(key) != v}
+
+
+async def test_a_routed_request_is_counted_once_and_unrouted_ones_and_scrapes_never(
+    api: Api,
+) -> None:
+    await api.client.get("/health/live")  # its series exist before the count starts
+    before = await scrape(api)
+    assert (await api.client.get("/health/live")).status_code == 200
+    assert (await api.client.get("/no/such/route")).status_code == 404
+    assert (await api.client.delete("/health/live")).status_code == 405
+    after = await scrape(api)
+
+    live = _request_labels("/health/live", "200")
+    for name in ("tasklane_requests_total", "tasklane_request_duration_seconds_count"):
+        assert value(after, name, **live) - value(before, name, **live) == 1, name
+    assert value(after, "tasklane_request_duration_seconds_sum", **live) > value(
+        before, "tasklane_request_duration_seconds_sum", **live
+    )
+    # Nothing else moved: not the unrouted 404 nor the 405, not the scrapes, no error.
+    changed = {(name, dict(labels).get("path")) for name, labels in _changed(before, after)}
+    assert changed == {
+        ("tasklane_requests_total", "/health/live"),
+        ("tasklane_request_duration_seconds_count", "/health/live"),
+        ("tasklane_request_duration_seconds_sum", "/health/live"),
+        ("tasklane_request_duration_seconds_bucket", "/health/live"),
+    }, changed
+    paths = {dict(labels).get("path") for _, labels in _request_series(after)}
+    assert not paths & {"/no/such/route", "/metrics", None}, paths
+    # Done: none in progress (Litestar's labels, status_code always 200).
+    assert ("tasklane_requests_in_progress", frozenset(live.items())) in after
+    assert value(after, "tasklane_requests_in_progress", **live) == 0
+
+
+async def test_disabled_metrics_record_nothing() -> None:
+    app = create_app(replace(FAST, metrics_enabled=False))
+    live = _request_labels("/health/live", "200")
+    before = REGISTRY.get_sample_value("tasklane_requests_total", live) or 0.0
+    async with (
+        serving(app),
+        httpx.AsyncClient(transport=asgi_transport(app), base_url="http://tasklane.test") as client,
+    ):
+        assert (await client.get("/health/live")).status_code == 200
+    assert (REGISTRY.get_sample_value("tasklane_requests_total", live) or 0.0) == before
 
 
 async def test_needs_no_token_and_stays_out_of_the_api_document(api: Api) -> None:
@@ -204,6 +256,19 @@ async def test_retries_are_counted_by_sqlstate(failing_api: Api) -> None:
     # Every try but the last is retried, unless the time budget ran out first.
     assert 1 <= delta("tasklane_database_retries_total") <= attempts - 1
     assert delta("tasklane_database_retries_exhausted_total") == 1
+
+
+@pytest.mark.parametrize("failing_api", [RuntimeError("boom")], indirect=True, ids=["bug"])
+async def test_a_500_is_counted_as_an_error(failing_api: Api) -> None:
+    before = await scrape(failing_api)
+    response = await failing_api.post(
+        "/auth/register", json={"email": "a@b.io", "password": "x" * 10}
+    )
+    assert_problem(response, 500)
+    after = await scrape(failing_api)
+    failed = _request_labels("/auth/register", "500", "POST")
+    for name in ("tasklane_requests_total", "tasklane_requests_error_total"):
+        assert value(after, name, **failed) - value(before, name, **failed) == 1, name
 
 
 @pytest.fixture

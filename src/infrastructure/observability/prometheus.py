@@ -1,11 +1,12 @@
 """Prometheus metrics: the ``Telemetry`` port's counters, and the scrape, which adds the
 figures read at scrape time (pool, job queue, database up) to the registered series.
 
-The counters are process-wide (prometheus-client's default registry, where Litestar's
-request middleware registers too), created once however many apps a process builds.
-With ``PROMETHEUS_MULTIPROC_DIR`` set, every process writes its counters to files in
-that directory and a scrape merges them (``MultiProcessCollector``); the figures read at
-scrape time are the scraping process's own.
+The counters are process-wide (prometheus-client's default registry, where the request
+series of ``interfaces/http/request_metrics.py`` register too), created once however
+many apps a process builds. With ``PROMETHEUS_MULTIPROC_DIR`` set, every process
+writes its counters to files in that directory and a scrape merges them
+(``MultiProcessCollector``); the figures read at scrape time are the scraping process's
+own.
 """
 
 import os

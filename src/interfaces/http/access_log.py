@@ -1,4 +1,5 @@
-"""Who a log line belongs to, and one access line per request.
+"""Who a log line belongs to, and one access line per request (whose status and
+duration the request metrics reuse).
 
 The request's fields (id, method, route template, caller) live in one mutable object
 behind a context variable, set at the app's ASGI entry. Litestar resolves sibling
@@ -8,6 +9,7 @@ the caller noted there is seen by every later line of the request.
 
 import logging
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -16,6 +18,10 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from interfaces.http.request_id import request_id_of
 
 access_logger = logging.getLogger("tasklane.access")
+
+# Told of each request once it ended: its scope, status (0: no response started) and
+# duration in seconds.
+RequestRecorder = Callable[[Scope, int, float], None]
 
 
 @dataclass(slots=True)
@@ -61,8 +67,16 @@ def note_caller(user_id: object) -> None:
         current.user_id = str(user_id)
 
 
-async def serve_logged(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-    """Serve one HTTP request under its log fields, then write its access line."""
+async def serve_logged(
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    record: RequestRecorder | None = None,
+) -> None:
+    """Serve one HTTP request under its log fields, then write its access line and tell
+    ``record`` (the request metrics) its status and duration.
+    """
     started = time.perf_counter()
     fields = RequestFields(scope, request_id_of(scope), str(scope.get("method", "")))
     token = _current.set(fields)
@@ -77,12 +91,11 @@ async def serve_logged(app: ASGIApp, scope: Scope, receive: Receive, send: Send)
     try:
         await app(scope, receive, send_noting_status)
     finally:
+        seconds = time.perf_counter() - started
         if access_logger.isEnabledFor(logging.INFO):
             access_logger.info(
-                "request",
-                extra={
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                },
+                "request", extra={"status": status, "duration_ms": round(seconds * 1000, 3)}
             )
         _current.reset(token)
+        if record is not None:
+            record(scope, status, seconds)

@@ -6,11 +6,13 @@ in the app's ASGI entry point instead, through a subclass and Litestar's public
 ``__call__``.
 """
 
+from typing import Any
+
 from litestar import Litestar
 from litestar.enums import ScopeType
 from litestar.types import Receive, Scope, Send
 
-from interfaces.http.access_log import serve_logged
+from interfaces.http.access_log import RequestRecorder, serve_logged
 from interfaces.http.errors import HEADERS_TOO_LARGE
 from interfaces.http.problems import PROBLEM_MEDIA_TYPE, problem_document
 from interfaces.http.request_id import add_request_id
@@ -26,17 +28,25 @@ def header_bytes(scope: Scope) -> int:
 
 
 class HeaderLimitedLitestar(Litestar):
-    """Litestar, refusing oversized request headers before anything else reads them."""
+    """Litestar, refusing oversized request headers before anything else reads them.
 
-    __slots__ = ()
+    Every HTTP request passes here, logged (``serve_logged``) and told to
+    ``record_request`` (the request metrics, when on) once it ended.
+    """
+
+    __slots__ = ("record_request",)
+
+    def __init__(self, *args: Any, record_request: RequestRecorder | None = None, **kwargs: Any):
+        self.record_request = record_request
+        super().__init__(*args, **kwargs)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         if scope["type"] != ScopeType.HTTP:
             await super().__call__(scope, receive, send)
         elif header_bytes(scope) > MAX_HEADER_BYTES:
-            await serve_logged(_refuse_request, scope, receive, send)
+            await serve_logged(_refuse_request, scope, receive, send, self.record_request)
         else:
-            await serve_logged(super().__call__, scope, receive, send)
+            await serve_logged(super().__call__, scope, receive, send, self.record_request)
 
 
 async def _refuse_request(scope: Scope, receive: Receive, send: Send) -> None:
