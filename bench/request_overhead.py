@@ -82,6 +82,11 @@ def _caller(app: Any, token: str, path: str) -> Callable[[], Any]:
             raise AssertionError(message["status"])
 
     async def call() -> None:
+        # Back to the event loop, which polls for I/O as a server's does between
+        # requests, letting other threads (the log listener) take the interpreter: a loop
+        # that never polls would let them in only every switch interval (5 ms), hiding
+        # what their wake-ups cost.
+        await asyncio.sleep(0)
         scope = {
             "type": "http",
             "asgi": {"version": "3.0", "spec_version": "2.3"},
