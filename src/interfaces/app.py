@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from litestar import Litestar
 from litestar.plugins import PluginProtocol
-from litestar.types import ControllerRouterHandler, Middleware
+from litestar.types import BeforeRequestHookHandler, ControllerRouterHandler
 
 from application.ports import NO_TELEMETRY, DatabaseProbe, Telemetry
 from application.runner import UseCaseRunner
@@ -43,7 +43,7 @@ from interfaces.http.header_limit import HeaderLimitedLitestar
 from interfaces.http.metrics import metrics_route
 from interfaces.http.openapi import complete_document, openapi_config
 from interfaces.http.request_id import add_request_id
-from interfaces.http.request_metrics import CountInProgress, record_request
+from interfaces.http.request_metrics import count_in_progress, record_request
 from interfaces.job_workers_plugin import JobWorkersPlugin
 from interfaces.logs import logging_config
 from interfaces.tracing import configure_tracing
@@ -110,14 +110,14 @@ def _create_app(
     uow_factory = unit_of_work_factory or persistence.unit_of_work_factory
     telemetry: Telemetry = NO_TELEMETRY
     route_handlers: list[ControllerRouterHandler] = list(CONTROLLERS)
-    middleware: list[Middleware] = []
     cli_plugins: list[PluginProtocol] = []
     record: RequestRecorder | None = None
+    before_request: BeforeRequestHookHandler | None = None
     if settings.metrics_enabled:
         prepare_multiprocess_directory()
         telemetry = PrometheusTelemetry()
         route_handlers.append(metrics_route(_renderer(persistence)))
-        middleware.append(CountInProgress)
+        before_request = count_in_progress
         record = record_request
         cli_plugins.append(MetricsAcrossWorkers(shared_by_workers))
     if tracing is not None:
@@ -159,8 +159,8 @@ def _create_app(
         route_handlers=route_handlers,
         dependencies=dependencies(services),
         exception_handlers=exception_handlers(telemetry),
-        middleware=middleware,
         before_send=[add_request_id, correct_allow],
+        before_request=before_request,
         # Workers after the database plugin: they start after it and stop before it.
         # Admin commands after the workers (they extend the `jobs` group). The CLI's
         # start-up report last: it wraps the commands the others added.

@@ -11,7 +11,9 @@ replaces (it cost about 0.1 ms a request: a ``Request``, the URL, label dicts an
   and ``tasklane_requests_error_total`` (status 500 and above), labelled ``method``,
   ``path`` (the route template, never an id), ``status_code`` and ``app_name``;
 - ``tasklane_requests_in_progress`` (summed over live processes in multiprocess mode),
-  labelled alike with ``status_code`` always ``200``, as Litestar's was.
+  labelled alike with ``status_code`` always ``200``, as Litestar's was; raised by a
+  ``before_request`` hook (``count_in_progress``), the first point where the route is
+  known, and lowered with the request's count.
 
 A request is measured only once routed (``path_template`` in its scope), so unknown
 paths (404 before routing, 405, 431) never add series, and never when its route handler
@@ -22,8 +24,11 @@ The metric objects are process-wide (prometheus-client's default registry), crea
 at import however many apps a process builds; so is the cache of labelled children.
 """
 
+from typing import Any
+
+from litestar import Request
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import Scope
 from prometheus_client import Counter, Gauge, Histogram
 
 APP_NAME = "tasklane"
@@ -49,6 +54,8 @@ _IN_PROGRESS = Gauge(
 _Children = tuple[Counter, Histogram, Counter | None]
 _children: dict[tuple[str, str, int], _Children | None] = {}
 _in_progress: dict[tuple[str, str], Gauge | None] = {}
+# Where a request counted in progress keeps its gauge child, to be lowered at its end.
+_COUNTED_IN_PROGRESS = "tasklane_in_progress"
 
 
 def _measured(scope: Scope) -> bool:
@@ -69,6 +76,9 @@ def record_request(scope: Scope, status: int, seconds: float) -> None:
     """Count and time one request that answered ``status`` after ``seconds``; nothing
     for an unrouted one, an unmeasured route, or one that never answered (status 0).
     """
+    in_progress = scope["state"].pop(_COUNTED_IN_PROGRESS, None)
+    if in_progress is not None:
+        in_progress.dec()
     route = scope.get("path_template")
     if route is None or not status or scope["type"] != ScopeType.HTTP:
         return
@@ -85,33 +95,22 @@ def record_request(scope: Scope, status: int, seconds: float) -> None:
             errors.inc()
 
 
-class CountInProgress:
-    """Route middleware keeping ``tasklane_requests_in_progress``: it runs once routed,
-    where the route template is known (the access line's wrapper runs before routing).
-    A plain ASGI callable, without Litestar's per-call exclusion checks.
+async def count_in_progress(request: Request[Any, Any, Any]) -> None:
+    """``before_request`` hook raising ``tasklane_requests_in_progress``: it runs once
+    routed, where the route template is known (the access line's wrapper runs before
+    routing); ``record_request`` lowers it again however the request ends. A hook, not a
+    route middleware: any route middleware makes Litestar add an exception-handling layer
+    to every route (about 6 us a request). Handlers with a ``before_request`` of their
+    own (the docs page's static assets) are not counted in progress.
     """
-
-    __slots__ = ("app",)
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
-        key = (scope["method"], scope["path_template"])
-        try:
-            gauge = _in_progress[key]
-        except KeyError:
-            gauge = _in_progress[key] = (
-                _IN_PROGRESS.labels(*key, "200", APP_NAME) if _measured(scope) else None
-            )
-        if gauge is None:
-            await self.app(scope, receive, send)
-            return
+    scope = request.scope
+    key = (scope["method"], scope["path_template"])
+    try:
+        gauge = _in_progress[key]
+    except KeyError:
+        gauge = _in_progress[key] = (
+            _IN_PROGRESS.labels(*key, "200", APP_NAME) if _measured(scope) else None
+        )
+    if gauge is not None:
         gauge.inc()
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            gauge.dec()
+        scope["state"][_COUNTED_IN_PROGRESS] = gauge
