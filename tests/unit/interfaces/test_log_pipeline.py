@@ -1,10 +1,14 @@
 """The log pipeline's queue handler: batched writes keep every line, in order, and a
-close writes what was queued before it."""
+close (or the process's exit) writes what was queued before it."""
 
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +56,30 @@ def test_drain_waits_for_the_lines_logged_before_it(
     # A value JSON cannot hold is written as its repr, never dropping the line.
     assert line["when"].startswith("<object object at")
     assert line["timestamp"].endswith("Z")
+
+
+_LOG_THEN_EXIT = """
+import logging, sys
+from interfaces.logs import JsonLineFormatter, RequestContextQueueHandler
+target = logging.StreamHandler(sys.stdout)
+target.setFormatter(JsonLineFormatter())
+logger = logging.getLogger("tasklane.exit")
+logger.addHandler(RequestContextQueueHandler([target]))
+logger.setLevel(logging.INFO)
+for number in range(300):
+    logger.info("line", extra={"n": number})
+"""
+
+
+def test_lines_logged_just_before_exit_are_written() -> None:
+    # The listener lets lines gather before writing them: exiting must not lose them.
+    source = Path(__file__).resolve().parents[3] / "src"
+    done = subprocess.run(
+        [sys.executable, "-c", _LOG_THEN_EXIT],
+        env={**os.environ, "PYTHONPATH": str(source)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["n"] for line in lines] == list(range(300))
