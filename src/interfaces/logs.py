@@ -2,23 +2,19 @@
 rendered as JSON (one object per line, encoded by msgspec) or console lines (structlog's
 console renderer).
 
-Emitting stays cheap on the event loop: the calling thread only freezes the record's
-message and attaches the request's fields (they live in context variables, so they must
-be read there); formatting and writing happen on a listener thread, which wakes at most
-about 100 times a second and writes a batch of records per wake-up. Nothing logs bodies
-or headers, and the line's fields are masked for sensitive keys should one ever be
-passed as a field.
+Emitting stays cheap on the event loop: a record is stamped with the request's fields
+and kept; about 100 times a second the loop renders every record kept and writes them
+with one write and one flush. Nothing logs bodies or headers, and the line's fields are
+masked for sensitive keys should one ever be passed as a field.
 """
 
-import atexit
+import asyncio
 import contextlib
 import logging
 import math
-import threading
 import traceback
+from collections import deque
 from datetime import UTC, datetime
-from logging.handlers import QueueHandler
-from queue import Empty, SimpleQueue
 from typing import Any, Literal
 
 import msgspec
@@ -52,122 +48,38 @@ REDACTED = "[redacted]"
 DROPPED_KEYS = ("color_message",)
 
 
-class _BatchListener:
-    """Formats and writes queued records on its own thread, a batch at a time.
+class RequestContextHandler(logging.Handler):
+    """The pipeline's one handler: stamps each record with the request it belongs to and
+    writes records in batches, through its targets' formatters and streams.
 
-    Each write and flush is a system call, and each one per line made the thread take
-    the interpreter back from the event loop once more: so the thread takes every record
-    waiting, renders them, and writes them with one write and one flush per handler.
-    Woken by a record, it first lets the next ones gather for ``GATHER_S``, so that under
-    load it wakes a few dozen times a second, not once per line. Records leave in the
-    order they came (one queue, one thread), so the lines of a request stay in order.
-    ``drain`` and ``stop`` cut the wait short. Stops once (close or exit), after writing
-    what was queued.
-    """
+    On the calling thread (the event loop's, for a request) it only freezes the record's
+    message and reads the request's fields (they live in context variables, so they
+    must be read there). A record below WARNING logged on a running event loop then
+    waits for a flush that loop runs ``GATHER_S`` later, which renders every record
+    waiting and writes them with one write and one flush per target. Any other record
+    (a warning or an error, or one logged elsewhere: start-up, CLI commands, other
+    threads) is written at once, with those still waiting. ``flush`` (which
+    ``logging.shutdown`` calls at exit), ``drain`` and ``close`` write what waits.
 
-    def __init__(self, queue: "SimpleQueue[object]", *handlers: logging.Handler) -> None:
-        self.queue = queue
-        self.handlers = handlers
-        # Set to end the current gathering wait at once (a drain or stop is waiting).
-        self._hurry = threading.Event()
-        self._thread: threading.Thread | None = threading.Thread(
-            target=self._run, name="tasklane-logs", daemon=True
-        )
-        self._thread.start()
-        atexit.register(self.stop)
-
-    def _run(self) -> None:
-        queue, hurry = self.queue, self._hurry
-        backlog = False
-        while True:
-            batch = [queue.get()]
-            # No wait while a backlog is left: lines must not pile up faster than this.
-            if not backlog and hurry.wait(GATHER_S):
-                hurry.clear()
-            while len(batch) < _BATCH_LIMIT:
-                try:
-                    batch.append(queue.get_nowait())
-                except Empty:
-                    break
-            backlog = len(batch) == _BATCH_LIMIT
-            records = [item for item in batch if isinstance(item, logging.LogRecord)]
-            if records:
-                self._write(records)
-            for item in batch:
-                if isinstance(item, threading.Event):
-                    item.set()
-            if _STOP in batch:
-                return
-
-    def _write(self, records: list[logging.LogRecord]) -> None:
-        for handler in self.handlers:
-            lines: list[str] = []
-            for record in records:
-                if record.levelno < handler.level or not handler.filter(record):
-                    continue
-                try:
-                    lines.append(handler.format(record))
-                except Exception:
-                    handler.handleError(record)
-            if not lines:
-                continue
-            lines.append("")
-            with handler.lock or contextlib.nullcontext():
-                try:
-                    stream = handler.stream  # type: ignore[attr-defined]
-                    stream.write("\n".join(lines))
-                    stream.flush()
-                except Exception:
-                    handler.handleError(records[-1])
-
-    def drain(self) -> None:
-        """Wait until every record queued before this call is written."""
-        if self._thread is None or not self._thread.is_alive():
-            return
-        written = threading.Event()
-        self.queue.put(written)
-        self._hurry.set()
-        written.wait()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self.queue.put(_STOP)
-            self._hurry.set()
-            self._thread.join()
-            self._thread = None
-
-
-# Ends the listener's thread once every record queued before it is written.
-_STOP = object()
-# How long the listener lets records gather once woken, before it renders and writes
-# them. A wake-up per line cost more than the line itself (a futex wake, the thread
-# taking the interpreter from the event loop and giving it back): in process
-# (bench/request_overhead.py) an access line cost 40-70 us of CPU when the thread woke
-# for each, 20-25 us with this wait, of which rendering is about 5. 10 ms bounds the
-# wake-ups to about 100 a second whatever the load, delays a line by no more than that
-# (its timestamp is still when it was logged), and keeps each batch small: the event
-# loop waits while the thread renders one (about 50 lines, 0.25 ms at 5,000 req/s).
-GATHER_S = 0.010
-# At most this many records rendered per write (bounds the memory of one batch).
-_BATCH_LIMIT = 512
-
-
-class RequestContextQueueHandler(QueueHandler):
-    """A queue handler that stamps each record with the request it belongs to.
-
-    ``prepare`` runs in the logging thread (the event loop's): it reads the request's
-    fields there (they live in context variables) and freezes the message; the listener
-    thread renders and writes. Unlike the stdlib's, it neither copies nor formats the
-    record on the calling thread: this handler is the record's only one.
+    Not a thread: a listener thread must take the interpreter back from the busy event
+    loop for each batch, and often lost that race about once a request (each time the
+    loop let go of the interpreter to poll, the thread woke up and found it taken
+    again). In process (bench/request_overhead.py) an access line cost 20-60 us of CPU
+    in all that way, whether the thread waited once a line or for 10 ms batches; here
+    15-20 us, about 5 of them rendering. The price: a stream that stops taking lines
+    holds the event loop up, as any logging to stderr from the loop would.
     """
 
     def __init__(self, handlers: list[logging.Handler] | None = None) -> None:
-        super().__init__(SimpleQueue())
+        super().__init__()
         # dictConfig passes a converting list: indexing it resolves each handler.
-        targets = (
+        self.targets: list[logging.Handler] = (
             [handlers[i] for i in range(len(handlers))] if handlers else [logging.StreamHandler()]
         )
-        self.listener = _BatchListener(self.queue, *targets)  # type: ignore[arg-type]
+        # Appended to by any thread, emptied by flushes: deque operations are atomic.
+        self._waiting: deque[logging.LogRecord] = deque()
+        # The loop a flush is scheduled on, if any.
+        self._flush_on: asyncio.AbstractEventLoop | None = None
         # No line shows where it was logged from, nor the thread or process: skip
         # finding them for every record (the logging HOWTO's "Optimization").
         logging._srcfile = None
@@ -176,36 +88,93 @@ class RequestContextQueueHandler(QueueHandler):
         logging.logMultiprocessing = False
 
     def handle(self, record: logging.LogRecord) -> bool:
-        """``Handler.handle`` without its lock: the queue is thread-safe and nothing
-        else here is shared (a few microseconds per line on the event loop)."""
+        """Stamp the record and keep it for the next flush (scheduling one on this
+        thread's event loop, or flushing now when there is none). No handler lock taken
+        here: nothing it touches needs one."""
         if self.filters:
             kept = self.filter(record)
             if not kept:
                 return False
             if isinstance(kept, logging.LogRecord):
                 record = kept
-        try:
-            self.queue.put_nowait(self.prepare(record))
-        except Exception:
-            self.handleError(record)
-        return True
-
-    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
         record.msg = record.getMessage()
         record.args = None
         fields = request_fields()
         if fields is not None:
             record.__dict__.update(fields)
-        return record
+        self._waiting.append(record)
+        if record.levelno >= _AT_ONCE:
+            self.flush()
+            return True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return True
+        if self._flush_on is not loop:
+            self._flush_on = loop
+            loop.call_later(GATHER_S, self._flush_from, loop)
+        return True
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.handle(record)
+
+    def _flush_from(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._flush_on is loop:
+            self._flush_on = None
+        self.flush()
+
+    def flush(self) -> None:
+        """Render and write every record waiting, in the order they were logged."""
+        with self.lock or contextlib.nullcontext():
+            waiting, records = self._waiting, []
+            while waiting:
+                records.append(waiting.popleft())
+            if records:
+                self._write(records)
+
+    def _write(self, records: list[logging.LogRecord]) -> None:
+        for target in self.targets:
+            lines: list[str] = []
+            for record in records:
+                if record.levelno < target.level or not target.filter(record):
+                    continue
+                try:
+                    lines.append(target.format(record))
+                except Exception:
+                    target.handleError(record)
+            if not lines:
+                continue
+            lines.append("")
+            with target.lock or contextlib.nullcontext():
+                try:
+                    stream = target.stream  # type: ignore[attr-defined]
+                    if getattr(stream, "closed", False):
+                        # Nowhere to write (the process is ending): nothing to report.
+                        continue
+                    stream.write("\n".join(lines))
+                    stream.flush()
+                except Exception:
+                    target.handleError(records[-1])
 
     def drain(self) -> None:
-        """Wait until every record queued so far is written (tests, shutdown)."""
-        self.listener.drain()
+        """Write every record logged so far (tests, shutdown)."""
+        self.flush()
 
     def close(self) -> None:
         # Closed when logging is configured again (another app) and at exit.
-        self.listener.stop()
+        self.flush()
         super().close()
+
+
+# Records at this level or above are written at once, wherever they were logged: they
+# are few, and must not wait on a loop that may be about to end (or crash).
+_AT_ONCE = logging.WARNING
+# How long a record logged on an event loop waits for the flush that loop runs: lines
+# are written about 100 times a second, whatever the load, each batch with one write
+# and one flush (a system call each). A line is late by no more than this; its timestamp
+# is still when it was logged.
+GATHER_S = 0.010
 
 
 # The attributes every LogRecord has: anything else on a record was passed as a field.
@@ -225,14 +194,14 @@ def _redact(event: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Timestamps:
-    """The time a line was logged (the record's, not when the listener renders it), as
+    """The time a line was logged (the record's, not when it is rendered), as
     ``2026-11-30T17:29:50.123456Z``: what ``datetime.isoformat`` writes, microseconds
     rounded alike, with the part up to the second made once per second (most of the
     cost of a line's timestamp, and lines come by the hundred a second).
     """
 
     def __init__(self) -> None:
-        # One tuple, replaced whole: listeners of two apps may share it without a lock.
+        # One tuple, replaced whole: threads flushing at once may share it without a lock.
         self._second: tuple[int, str] = (-1, "")
 
     def __call__(self, created: float) -> str:
@@ -302,7 +271,8 @@ def _formatter(log_format: LogFormat) -> dict[str, Any]:
 
 
 def logging_config(level: str, log_format: LogFormat, *, sql_echo: bool = False) -> LoggingConfig:
-    """Litestar's logging config: every logger through one queue handler, rendered once."""
+    """Litestar's logging config: every logger through one batching handler, rendered
+    once."""
     passthrough = {"handlers": [], "propagate": True}
     return LoggingConfig(
         formatters={"structured": _formatter(log_format)},
@@ -313,7 +283,7 @@ def logging_config(level: str, log_format: LogFormat, *, sql_echo: bool = False)
                 "formatter": "structured",
             },
             "queue_listener": {
-                "class": f"{__name__}.RequestContextQueueHandler",
+                "class": f"{__name__}.RequestContextHandler",
                 "level": "DEBUG",
                 "handlers": ["cfg://handlers.console"],
             },
@@ -341,7 +311,7 @@ def logging_config(level: str, log_format: LogFormat, *, sql_echo: bool = False)
 
 
 def drain_logs() -> None:
-    """Wait until every record queued so far by the root's handlers is written."""
+    """Write every record the root's handlers hold so far."""
     for handler in logging.getLogger().handlers:
-        if isinstance(handler, RequestContextQueueHandler):
+        if isinstance(handler, RequestContextHandler):
             handler.drain()

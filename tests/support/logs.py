@@ -5,7 +5,7 @@ import json
 import logging
 from typing import Any
 
-from interfaces.logs import RequestContextQueueHandler, drain_logs
+from interfaces.logs import RequestContextHandler, drain_logs
 
 
 class Captured:
@@ -26,9 +26,7 @@ class Captured:
 
 def capture_logs(captured: Captured) -> None:
     """Send the pipeline's output (configured by the last ``create_app``) to ``captured``."""
-    [queue_handler] = [
-        h for h in logging.getLogger().handlers if isinstance(h, RequestContextQueueHandler)
-    ]
-    for target in queue_handler.listener.handlers:
+    [handler] = [h for h in logging.getLogger().handlers if isinstance(h, RequestContextHandler)]
+    for target in handler.targets:
         assert isinstance(target, logging.StreamHandler)
         target.setStream(captured.stream)
