@@ -3,16 +3,18 @@ memory store, driven in process by a direct ASGI call loop (no HTTP, no client),
 JSON logs at INFO (an access line per request) or WARNING (nothing logged) and
 ``METRICS_ENABLED`` on or off. Run: ``.venv/bin/python -m bench.request_overhead``.
 
-Prints, per combination, the best of a few rounds: wall time per request (the event
-loop's share plus any wait for the interpreter) and the process's CPU time per request
-(every thread: the log listener's rendering and writing included). Each round ends once
-its lines are written, so both figures include them. Log output goes to /dev/null.
+Prints, per combination, over two interleaved passes of a few rounds: the best wall
+time per request (the event loop's share plus any wait for the interpreter), and the
+best and median CPU time per request of the whole process (every thread). Each round
+ends once its lines are written, so the figures include them. Log output goes to
+/dev/null.
 """
 
 import asyncio
 import itertools
 import logging
 import os
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -45,8 +47,8 @@ _SETTINGS = Settings(
 
 
 @dataclass(frozen=True, slots=True)
-class Cost:
-    """Best round's figures, in microseconds per request."""
+class Round:
+    """One round's figures, in microseconds per request."""
 
     wall_us: float
     cpu_us: float
@@ -107,7 +109,7 @@ def _caller(app: Any, token: str, path: str) -> Callable[[], Any]:
     return call
 
 
-async def _cost(log_level: str, metrics: bool) -> Cost:
+async def _rounds(log_level: str, metrics: bool) -> list[Round]:
     app = create_app(replace(_SETTINGS, log_level=log_level, metrics_enabled=metrics))
     # httpx logs each request at INFO; a server has no such line.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -116,44 +118,47 @@ async def _cost(log_level: str, metrics: bool) -> Cost:
         for _ in range(WARM_UP):
             await call()
         drain_logs()
-        wall = cpu = float("inf")
+        rounds = []
         for _ in range(ROUNDS):
             started, started_cpu = time.perf_counter(), time.process_time()
             for _ in range(REQUESTS):
                 await call()
             drain_logs()
-            wall = min(wall, (time.perf_counter() - started) / REQUESTS * 1e6)
-            cpu = min(cpu, (time.process_time() - started_cpu) / REQUESTS * 1e6)
-        return Cost(wall, cpu)
+            wall = (time.perf_counter() - started) / REQUESTS * 1e6
+            cpu = (time.process_time() - started_cpu) / REQUESTS * 1e6
+            rounds.append(Round(wall, cpu))
+        return rounds
 
 
 def main() -> None:
     combinations = list(itertools.product(("WARNING", "INFO"), (False, True)))
-    results: dict[tuple[str, bool], list[Cost]] = {c: [] for c in combinations}
+    results: dict[tuple[str, bool], list[Round]] = {c: [] for c in combinations}
     devnull = os.open(os.devnull, os.O_WRONLY)
     saved = os.dup(2)
     os.dup2(devnull, 2)
     try:
-        # Twice, interleaved: the spread between the two passes is the noise.
+        # Twice, interleaved, so that a slow spell of the machine hits every combination.
         for _ in range(2):
             for level, metrics in combinations:
-                results[level, metrics].append(asyncio.run(_cost(level, metrics)))
+                results[level, metrics].extend(asyncio.run(_rounds(level, metrics)))
     finally:
         os.dup2(saved, 2)
-    base = min(cost.wall_us for cost in results["WARNING", False])
-    base_cpu = min(cost.cpu_us for cost in results["WARNING", False])
-    print(f"GET /tasks/{{id}}, memory store, {REQUESTS} requests x {ROUNDS} rounds, best round")
-    print(f"{'access line':<12} {'metrics':<8} {'wall us/req':>22} {'cpu us/req':>22}")
-    for (level, metrics), costs in results.items():
-        wall = min(cost.wall_us for cost in costs)
-        cpu = min(cost.cpu_us for cost in costs)
-        walls = "/".join(f"{cost.wall_us:.1f}" for cost in costs)
-        cpus = "/".join(f"{cost.cpu_us:.1f}" for cost in costs)
-        line = "on" if level == "INFO" else "off"
-        print(
-            f"{line:<12} {'on' if metrics else 'off':<8}"
-            f" {walls:>13} {wall - base:+7.1f} {cpus:>13} {cpu - base_cpu:+7.1f}"
+
+    def figures(rounds: list[Round]) -> tuple[float, float, float]:
+        cpus = [r.cpu_us for r in rounds]
+        return min(r.wall_us for r in rounds), min(cpus), statistics.median(cpus)
+
+    base = figures(results["WARNING", False])
+    print(f"GET /tasks/{{id}}, memory store, {2 * ROUNDS} rounds of {REQUESTS} requests")
+    print("us per request: best wall, best CPU, median CPU (all threads); +: against neither")
+    print(f"{'access line':<12} {'metrics':<8} {'wall':>15} {'CPU':>15} {'median CPU':>15}")
+    for (level, metrics), rounds in results.items():
+        cells = " ".join(
+            f"{value:7.1f} {value - against:+7.1f}"
+            for value, against in zip(figures(rounds), base, strict=True)
         )
+        line, measured = ("on" if level == "INFO" else "off"), ("on" if metrics else "off")
+        print(f"{line:<12} {measured:<8} {cells}")
     sys.stdout.flush()
 
 
