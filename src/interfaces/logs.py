@@ -97,7 +97,12 @@ class RequestContextHandler(logging.Handler):
                 return False
             if isinstance(kept, logging.LogRecord):
                 record = kept
-        record.msg = record.getMessage()
+        try:
+            record.msg = record.getMessage()
+        except Exception:
+            # Arguments that do not fit the message: reported, never raised to the caller.
+            self.handleError(record)
+            return False
         record.args = None
         fields = request_fields()
         if fields is not None:
@@ -282,6 +287,7 @@ def logging_config(level: str, log_format: LogFormat, *, sql_echo: bool = False)
                 "level": "DEBUG",
                 "formatter": "structured",
             },
+            # Named as Litestar's own, which it would add were no handler so named.
             "queue_listener": {
                 "class": f"{__name__}.RequestContextHandler",
                 "level": "DEBUG",

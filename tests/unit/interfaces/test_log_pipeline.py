@@ -108,6 +108,20 @@ def test_a_warning_is_written_at_once_with_the_lines_before_it(pipeline: Pipelin
     asyncio.run(log())
 
 
+def test_a_message_its_arguments_do_not_fit_is_reported_not_raised(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logger, handler, stream = pipeline
+    reported: list[logging.LogRecord] = []
+    monkeypatch.setattr(handler, "handleError", reported.append)
+    # Handed to the handler itself: pytest's own capture would raise on this record.
+    unfit = logger.makeRecord(logger.name, logging.INFO, "", 0, "%d lines", ("many",), None)
+    assert not handler.handle(unfit)
+    logger.info("next")
+    assert reported == [unfit]
+    assert [line["event"] for line in _lines(stream)] == ["next"]
+
+
 _LOG_THEN_EXIT = """
 import asyncio, logging, sys
 from interfaces.logs import JsonLineFormatter, RequestContextHandler
