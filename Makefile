@@ -12,7 +12,7 @@ endif
 RUN := $(UV) run --frozen --no-sync
 LITESTAR := $(RUN) litestar --app $(APP)
 
-.PHONY: install run migrate serve worker client test lint format unit system-packages bench bench-keys clean
+.PHONY: install run migrate serve worker client test lint format unit system-packages bench bench-keys bench-memory clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -87,6 +87,11 @@ bench: install
 bench-keys: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(RUN) python -m bench.keyed_create
+
+# The serving process's RSS after start, a sign-in and a mix of requests, and its peak,
+# beside the FastAPI peer's when the harness's venv exists (bench/memory.py); under a minute.
+bench-memory: install
+	$(RUN) python -m bench.memory
 
 clean:
 	rm -rf .venv .tools .mypy_cache .pytest_cache .ruff_cache

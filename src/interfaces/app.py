@@ -161,9 +161,9 @@ def _create_app(
         exception_handlers=exception_handlers(telemetry),
         before_send=[add_request_id, correct_allow],
         before_request=before_request,
-        # Workers after the database plugin: they start after it and stop before it.
         # Admin commands after the workers (they extend the `jobs` group). The CLI's
-        # start-up report last: it wraps the commands the others added.
+        # start-up report last: it wraps the commands the others added. The engine
+        # outlives the workers: it is disposed on shutdown, after every lifespan ended.
         # Tracing first: its server span wraps everything else.
         plugins=[
             *(tracing.plugins if tracing else []),
@@ -229,12 +229,8 @@ def memory_persistence() -> Persistence:
 def sql_persistence(settings: Settings, tracing: "Tracing | None" = None) -> Persistence:
     """One engine for the life of the app; nothing connects before the first request."""
     # Imported here so that memory-only runs never load the SQL stack.
-    from advanced_alchemy.extensions.litestar import (
-        SQLAlchemyInitPlugin,
-        SQLAlchemySerializationPlugin,
-    )
-
     from infrastructure.persistence.sqlalchemy import (
+        MigrationCommands,
         SqlAlchemyDatabaseProbe,
         SqlAlchemyUnitOfWork,
         behind_transaction_pooler,
@@ -243,7 +239,6 @@ def sql_persistence(settings: Settings, tracing: "Tracing | None" = None) -> Per
         check_reachable,
         job_counts,
         pool_status,
-        sqlalchemy_config,
     )
 
     engine = build_engine(settings.database, production=settings.is_production)
@@ -252,8 +247,6 @@ def sql_persistence(settings: Settings, tracing: "Tracing | None" = None) -> Per
     read_engine = build_read_engine(engine, pooled=behind_transaction_pooler(settings.database))
 
     async def dispose_engine() -> None:
-        # The plugin disposes only the first engine of a process (it looks the engine
-        # up under its un-renamed state key), so dispose it here too; twice is harmless.
         await engine.dispose()
 
     async def read_metrics() -> Readings:
@@ -264,13 +257,9 @@ def sql_persistence(settings: Settings, tracing: "Tracing | None" = None) -> Per
         lambda: SqlAlchemyUnitOfWork(engine, read_engine),
         SqlAlchemyDatabaseProbe(engine),
         dispose_engine,
-        # The init plugin is what makes `litestar database upgrade` work. Listed as
-        # itself, not through SQLAlchemyPlugin (which appends it after every plugin
-        # given): the plugins after it rely on coming later (see create_app).
-        plugins=[
-            SQLAlchemyInitPlugin(config=sqlalchemy_config(settings, engine)),
-            SQLAlchemySerializationPlugin(),
-        ],
+        # `litestar database upgrade` and the other migration commands, without
+        # advanced-alchemy's init plugin and what it imports (see MigrationCommands).
+        plugins=[MigrationCommands(settings, engine)],
         check_reachable=lambda: check_reachable(engine),
         read_metrics=read_metrics,
     )

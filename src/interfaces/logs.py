@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import msgspec
-import structlog
 from litestar.logging import LoggingConfig
 
 from interfaces.http.access_log import request_fields
@@ -256,10 +255,17 @@ class JsonLineFormatter(logging.Formatter):
 class ConsoleLineFormatter(logging.Formatter):
     """Readable lines by structlog's console renderer, from the same fields."""
 
-    # Plain tracebacks: the rich one prints each frame's locals (tokens, passwords).
-    _renderer = structlog.dev.ConsoleRenderer(
-        colors=False, exception_formatter=structlog.dev.plain_traceback
-    )
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Imported here, not with this module: structlog (and the rich traceback and
+        # pygments modules it loads) is about 3 MiB that JSON lines, production's
+        # default, never use.
+        import structlog
+
+        # Plain tracebacks: the rich one prints each frame's locals (tokens, passwords).
+        self._renderer = structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
 
     def format(self, record: logging.LogRecord) -> str:
         event = event_of(record)

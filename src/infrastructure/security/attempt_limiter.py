@@ -6,17 +6,19 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
-from redis.asyncio import ConnectionPool
 
 from application.ports import AttemptRule
 from infrastructure.settings import RateLimitSettings
+
+if TYPE_CHECKING:
+    from redis.asyncio import ConnectionPool
 
 logger = logging.getLogger("tasklane.rate_limits")
 
@@ -52,8 +54,12 @@ class LimitsAttemptLimiter:
         if scheme in MEMORY_SCHEMES:
             self._shared = MovingWindowRateLimiter(MemoryStorage())
         elif scheme in REDIS_SCHEMES:
+            # Imported only here: redis-py (and the OpenTelemetry parts it loads when they
+            # are installed) is about 9 MiB of a process that counts in memory.
+            import redis.asyncio
+
             # Our own pool, so that close() can release it; redis-py is the client.
-            self._pool = ConnectionPool.from_url(
+            self._pool = redis.asyncio.ConnectionPool.from_url(
                 url, socket_timeout=self._timeout_s, socket_connect_timeout=self._timeout_s
             )
             options: dict[str, Any] = {"connection_pool": self._pool}

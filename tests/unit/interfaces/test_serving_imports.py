@@ -1,0 +1,66 @@
+"""What a serving process imports: none of the packages only other processes need.
+
+Each is measured memory (``python -m bench.memory``): Alembic with Mako and Pygments
+(migrations) about 10 MiB, redis-py (a Redis rate-limit storage) about 9, structlog
+(console log lines) about 1-3. The app is built in a fresh interpreter, as a server does.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[3] / "src"
+_BUILD = """
+import sys
+from interfaces.app import create_app
+create_app()
+print(" ".join(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def _top_level_modules_after_building(env: dict[str, str]) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILD],
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(SRC), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+@pytest.mark.parametrize("persistence", ["postgresql", "memory"])
+def test_a_production_app_imports_no_migration_redis_or_console_log_package(
+    tmp_path: Path, persistence: str
+) -> None:
+    env = {
+        "ENVIRONMENT": "production",
+        "JWT_SECRET": "0123456789abcdef" * 4,
+        "DATA_DIR": str(tmp_path),
+        "LOG_LEVEL": "WARNING",
+    }
+    if persistence == "memory":
+        env["PERSISTENCE"] = "memory"
+    else:
+        # Nothing connects while the app is built.
+        env["DATABASE_URL"] = "postgresql+asyncpg://nobody@127.0.0.1:9/none"
+    loaded = _top_level_modules_after_building(env)
+    assert not loaded & {"alembic", "mako", "pygments", "redis", "structlog"}
+
+
+def test_the_packages_load_when_their_feature_is_asked_for(tmp_path: Path) -> None:
+    """A Redis storage brings redis-py, console lines structlog (the guard above is not
+    vacuous: these are the imports it keeps out)."""
+    loaded = _top_level_modules_after_building(
+        {
+            "PERSISTENCE": "memory",
+            "DATA_DIR": str(tmp_path),
+            "RATE_LIMIT_STORAGE_URL": "redis://127.0.0.1:9/0",
+            "LOG_FORMAT": "console",
+        }
+    )
+    assert {"redis", "structlog"} <= loaded
