@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
 CLIENTS = 8
 KEYS_PER_CLIENT = 12
 OUTAGES = 3
+KEYS_BEFORE_FIRST_CRASH = 2
 # What a retrying client waits; shorter than Retry-After so the test stays quick.
 CLIENT_BACKOFF_S = 0.05
 RETRIED_STATUSES = {409, 503}
@@ -65,9 +66,20 @@ async def test_every_key_has_exactly_one_task_after_database_crashes(
         auths = [await api.sign_up(f"retrier-{n}@example.com") for n in range(CLIENTS)]
         answered: dict[str, int] = {}
         done = asyncio.Event()
+        # The first crash waits for every client to have written a few keys, and the
+        # clients wait for it: a run fast enough to finish before a timed crash proved
+        # nothing, so the first outage always meets clients with keys left to write.
+        waiting = 0
+        all_waiting, crashed = asyncio.Event(), asyncio.Event()
 
         async def client(n: int) -> None:
+            nonlocal waiting
             for k in range(KEYS_PER_CLIENT):
+                if k == KEYS_BEFORE_FIRST_CRASH:
+                    waiting += 1
+                    if waiting == CLIENTS:
+                        all_waiting.set()
+                    await crashed.wait()
                 key = f"client-{n}-task-{k}"
                 answered[key] = await create_until_done(api, auths[n], key, seen)
 
@@ -75,11 +87,15 @@ async def test_every_key_has_exactly_one_task_after_database_crashes(
             outages = 0
             for _ in range(OUTAGES):
                 # Crash while the clients are busy writing, never after they are done.
-                await asyncio.sleep(0.3)
+                if outages == 0:
+                    await all_waiting.wait()
+                else:
+                    await asyncio.sleep(0.3)
                 if done.is_set():
                     break
                 await cluster.stop("immediate")
                 outages += 1
+                crashed.set()
                 await asyncio.sleep(0.3)
                 await cluster.start()
             return outages
