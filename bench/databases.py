@@ -1,6 +1,8 @@
 """Throwaway databases for the benchmarks that run against a PostgreSQL server of their own."""
 
 import asyncio
+import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
@@ -24,3 +26,18 @@ def throwaway_database(server: str, name: str) -> Iterator[str]:
         yield urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
     finally:
         asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def production_environment(url: str, port: int) -> dict[str, str]:
+    """The environment for ``make -s run`` as the shared harness starts a target: the
+    production profile on ``url``, a fresh signing secret, listening on ``port``."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "ENVIRONMENT": "production",
+        "JWT_SECRET": secrets.token_hex(32),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
+    env.pop("DATABASE_URL_ASYNC", None)
+    return env

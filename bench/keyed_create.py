@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.databases import throwaway_database
+from bench.databases import production_environment, throwaway_database
 
 SERVER = os.environ.get("BENCH_KEYS_DATABASE", "postgresql://postgres@127.0.0.1:5432/postgres")
 SECONDS = int(os.environ.get("BENCH_DURATION", "10"))
@@ -94,14 +94,7 @@ def _wrk(script: Path, token: str, mode: str, label: str) -> tuple[float, float,
 
 def _measure(url: str) -> dict[str, list[tuple[float, float, float, int]]]:
     """The wrk rounds, unkeyed and keyed in turn, against ``make -s run`` on ``url``."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "ENVIRONMENT": "production",
-        "JWT_SECRET": secrets.token_hex(32),
-        "HOST": "127.0.0.1",
-        "PORT": str(PORT),
-    }
+    env = production_environment(url, PORT)
     server = subprocess.Popen(["make", "-s", "run"], env=env, start_new_session=True)
     results: dict[str, list[tuple[float, float, float, int]]] = {"unkeyed": [], "keyed": []}
     try:

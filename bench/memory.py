@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.databases import throwaway_database
+from bench.databases import production_environment, throwaway_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = os.environ.get("BENCH_MEMORY_DATABASE", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -269,15 +269,7 @@ async def _drive(server: "subprocess.Popen[bytes]", run: Run) -> None:
 
 
 def _measure(name: str, command: list[str], url: str) -> Run:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "ENVIRONMENT": "production",
-        "JWT_SECRET": secrets.token_hex(32),
-        "HOST": "127.0.0.1",
-        "PORT": str(PORT),
-    }
-    env.pop("DATABASE_URL_ASYNC", None)
+    env = production_environment(url, PORT)
     run = Run(name)
     log = Path(tempfile.mkdtemp(prefix="bench-memory-")) / f"{name}.log"
     with log.open("wb") as output:
