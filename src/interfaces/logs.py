@@ -58,7 +58,8 @@ class RequestContextHandler(logging.Handler):
     waiting and writes them with one write and one flush per target. Any other record
     (a warning or an error, or one logged elsewhere: start-up, CLI commands, other
     threads) is written at once, with those still waiting. ``flush`` (which
-    ``logging.shutdown`` calls at exit), ``drain`` and ``close`` write what waits.
+    ``logging.shutdown`` calls at exit, and ``drain_logs``) and ``close`` write what
+    waits.
 
     Not a thread: a listener thread must take the interpreter back from the busy event
     loop for each batch, and often lost that race about once a request (each time the
@@ -160,10 +161,6 @@ class RequestContextHandler(logging.Handler):
                     stream.flush()
                 except Exception:
                     target.handleError(records[-1])
-
-    def drain(self) -> None:
-        """Write every record logged so far (tests, shutdown)."""
-        self.flush()
 
     def close(self) -> None:
         # Closed when logging is configured again (another app) and at exit.
@@ -326,4 +323,4 @@ def drain_logs() -> None:
     """Write every record the root's handlers hold so far."""
     for handler in logging.getLogger().handlers:
         if isinstance(handler, RequestContextHandler):
-            handler.drain()
+            handler.flush()

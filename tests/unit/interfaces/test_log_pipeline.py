@@ -84,7 +84,7 @@ def test_drain_writes_the_lines_logged_before_it(pipeline: Pipeline) -> None:
     async def log() -> None:
         logger.info("first", extra={"password": "hunter2", "when": object()})
         assert not _lines(stream)
-        handler.drain()
+        handler.flush()
         [line] = _lines(stream)
         assert line["event"] == "first"
         assert line["level"] == "info"
