@@ -56,7 +56,7 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def migrated_postgres_url(postgres_url: str) -> str:
     """The per-run database with the schema migrated to head."""
-    from infrastructure.persistence.sqlalchemy import upgrade_schema
+    from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
     from infrastructure.settings import DatabaseSettings
 
     upgrade_schema(DatabaseSettings(url=postgres_url))

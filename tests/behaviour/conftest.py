@@ -27,7 +27,7 @@ def _sqlite_url(path: Path) -> str:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test: migrating every time is slow."""
-    from infrastructure.persistence.sqlalchemy import upgrade_schema
+    from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
 
     path = tmp_path_factory.mktemp("sqlite") / "template.db"
     upgrade_schema(DatabaseSettings(url=_sqlite_url(path)))
@@ -37,7 +37,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def migrated_postgres(postgres_url: str) -> DatabaseSettings:
     """This run's PostgreSQL database, migrated once."""
-    from infrastructure.persistence.sqlalchemy import upgrade_schema
+    from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
 
     settings = DatabaseSettings(url=postgres_url)
     upgrade_schema(settings)

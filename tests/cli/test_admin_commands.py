@@ -47,7 +47,7 @@ class Done:
 
 @pytest.fixture(scope="module")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from infrastructure.persistence.sqlalchemy import upgrade_schema
+    from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
 
     path = tmp_path_factory.mktemp("admin") / "template.db"
     upgrade_schema(DatabaseSettings(url=f"sqlite:///{path}"))

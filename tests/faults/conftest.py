@@ -170,7 +170,7 @@ def cluster() -> Iterator[Cluster]:
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
         pytest.skip(reason)
-    from infrastructure.persistence.sqlalchemy import upgrade_schema
+    from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
 
     server = PostgresCluster()
     try:

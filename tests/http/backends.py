@@ -18,7 +18,7 @@ def settings_for(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """
     if request.param == "memory":
         return FAST
-    from infrastructure.persistence.sqlalchemy import upgrade_schema
+    from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
 
     if request.param == "postgres":
         # Shared with other suites: tests must use users unique per run.

@@ -29,7 +29,7 @@ MAX_QUERY_LENGTH = 200
 @pytest.fixture(scope="module")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test: migrating every time is slow."""
-    from infrastructure.persistence.sqlalchemy import upgrade_schema
+    from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
 
     path = tmp_path_factory.mktemp("edge") / "template.db"
     upgrade_schema(DatabaseSettings(url=f"sqlite+aiosqlite:///{path}"))

@@ -52,7 +52,7 @@ class Served:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     """The app, migrated and started, with a signed-in user owning a few tasks."""
-    from infrastructure.persistence.sqlalchemy import upgrade_schema
+    from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
 
     database = DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path}/fuzz.db")
     upgrade_schema(database)

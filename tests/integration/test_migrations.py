@@ -26,9 +26,9 @@ from infrastructure.persistence.sqlalchemy import (
     SqlAlchemyUnitOfWork,
     build_engine,
     metadata,
-    upgrade_schema,
 )
 from infrastructure.persistence.sqlalchemy.pool import pool_status
+from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
 from infrastructure.settings import DatabaseSettings
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -1,8 +1,5 @@
 """Persistence on SQLAlchemy (async): engine, records, repositories, unit of work, upgrades."""
 
-import importlib
-from typing import TYPE_CHECKING
-
 from infrastructure.persistence.sqlalchemy.categories import SqlAlchemyCategoryRepository
 from infrastructure.persistence.sqlalchemy.engine import behind_transaction_pooler, build_engine
 from infrastructure.persistence.sqlalchemy.job_counts import job_counts
@@ -20,25 +17,9 @@ from infrastructure.persistence.sqlalchemy.tasks import SqlAlchemyTaskRepository
 from infrastructure.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from infrastructure.persistence.sqlalchemy.users import SqlAlchemyUserRepository
 
-if TYPE_CHECKING:
-    from infrastructure.persistence.sqlalchemy.config import sqlalchemy_config
-    from infrastructure.persistence.sqlalchemy.schema_upgrade import upgrade_schema
-
-# Loaded on first use, not with the package: the config imports advanced-alchemy's
-# Litestar extension, the upgrade Alembic (about 10 MiB together), and only migrations
-# need them, never a serving process.
-_MIGRATIONS = {
-    "sqlalchemy_config": "infrastructure.persistence.sqlalchemy.config",
-    "upgrade_schema": "infrastructure.persistence.sqlalchemy.schema_upgrade",
-}
-
-
-def __getattr__(name: str) -> object:
-    if name in _MIGRATIONS:
-        return getattr(importlib.import_module(_MIGRATIONS[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
+# Not exported here: ``config`` (advanced-alchemy's Litestar extension) and
+# ``schema_upgrade`` (Alembic) are about 10 MiB that only migrations need, never a
+# serving process; import them from their modules.
 __all__ = [
     "MigrationCommands",
     "SqlAlchemyCategoryRepository",
@@ -55,6 +36,4 @@ __all__ = [
     "job_counts",
     "metadata",
     "pool_status",
-    "sqlalchemy_config",
-    "upgrade_schema",
 ]
