@@ -34,6 +34,7 @@ from sqlalchemy.util import LRUCache
 
 from infrastructure.persistence.sqlalchemy.errors import domain_errors
 from infrastructure.persistence.sqlalchemy.execution import execute
+from infrastructure.persistence.sqlalchemy.greenlets import run_sync
 
 # Statement shapes kept compiled per dialect: the repositories have a few dozen.
 _SHAPES_KEPT = 500
@@ -169,7 +170,8 @@ async def _run(connection: AsyncConnection, sql: str, arguments: Sequence[Any]) 
     adapted: Any = pooled.dbapi_connection
     if not adapted.autocommit and not connection.in_transaction():
         # As SQLAlchemy autobegins before a statement: its commit or rollback ends this.
-        await connection.begin()
+        # On a reused greenlet, as the unit of work's own calls (see greenlets).
+        await run_sync(connection.sync_connection.begin)  # type: ignore[union-attr]
     driver = adapted.driver_connection
     try:
         async with adapted._execute_mutex:

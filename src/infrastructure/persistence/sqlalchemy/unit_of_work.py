@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, NoReturn, Self, cast
 
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.errors import TransientError, UnavailableCause, UnavailableError
@@ -23,6 +24,7 @@ from domain.repositories import (
 )
 from infrastructure.persistence.sqlalchemy.categories import SqlAlchemyCategoryRepository
 from infrastructure.persistence.sqlalchemy.errors import domain_errors
+from infrastructure.persistence.sqlalchemy.greenlets import run_sync
 from infrastructure.persistence.sqlalchemy.jobs import SqlAlchemyJobRepository
 from infrastructure.persistence.sqlalchemy.remembered import SqlAlchemyRememberedResponses
 from infrastructure.persistence.sqlalchemy.tasks import SqlAlchemyTaskRepository
@@ -83,12 +85,13 @@ class SqlAlchemyUnitOfWork:
             raise RuntimeError("the unit of work is already entered")
         # Autocommit where the read engine offers it: a read starts nothing.
         engine = self._read_engine if self._reading else self._engine
+        # The sync calls under AsyncConnection's, on reused greenlets (see greenlets).
         with domain_errors():
-            connection = await engine.connect()
+            connection = AsyncConnection(engine, await run_sync(engine.sync_engine.connect))
         if not self._reading:
             try:
                 # Nothing is sent yet: the driver begins before the first statement.
-                await connection.begin()
+                await run_sync(_sync(connection).begin)
             except BaseException:
                 await _close(connection)
                 raise
@@ -113,7 +116,7 @@ class SqlAlchemyUnitOfWork:
         try:
             # After commit() nothing is open; anything begun since is discarded too.
             if connection.in_transaction():
-                await connection.rollback()
+                await run_sync(_sync(connection).rollback)
         except Exception:
             # Nothing uncommitted survives a failed rollback either: the connection is
             # discarded. The block's own outcome is what the caller needs to see.
@@ -132,7 +135,7 @@ class SqlAlchemyUnitOfWork:
             raise RuntimeError("a reading unit of work cannot commit")
         try:
             with domain_errors():
-                await self._current().commit()
+                await run_sync(_sync(self._current()).commit)
         except TransientError as error:
             if error.code in _ABORTED:
                 raise
@@ -158,9 +161,15 @@ class SqlAlchemyUnitOfWork:
             await nested.commit()
 
 
+def _sync(connection: AsyncConnection) -> Connection:
+    sync = connection.sync_connection
+    assert sync is not None, "an entered unit of work holds a started connection"
+    return sync
+
+
 async def _close(connection: AsyncConnection) -> None:
     try:
-        await connection.close()
+        await run_sync(_sync(connection).close)
     except Exception:
         logger.warning("closing the connection failed; invalidating it", exc_info=True)
         try:
