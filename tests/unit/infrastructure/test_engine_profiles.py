@@ -29,7 +29,7 @@ def _queue_pool(engine: AsyncEngine) -> QueuePool:
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
     ("production", "size", "overflow", "recycle"),
-    [(False, 5, 5, -1), (True, 20, 20, 3600)],
+    [(False, 5, 5, -1), (True, 40, 0, 3600)],
 )
 async def test_profile_pool_figures(
     production: bool, size: int, overflow: int, recycle: int
@@ -41,6 +41,8 @@ async def test_profile_pool_figures(
         assert pool._max_overflow == overflow
         assert pool._timeout == 10.0
         assert pool._recycle == recycle
+        # The most recently returned connection goes out first (warm, not pinged).
+        assert pool._pool.use_lifo is True
         # The ping is ours (bound_pre_ping), after idling only: not SQLAlchemy's per checkout.
         assert pool._pre_ping is False
         assert engine.url.drivername == "postgresql+asyncpg"

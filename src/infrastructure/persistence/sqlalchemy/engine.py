@@ -36,12 +36,15 @@ class EngineProfile:
 
 
 # Measured with 32 concurrent clients: 5+10 starved the pool to a p99 of 5 s,
-# 20+20 held it at 0.4 s.
+# 20+20 held it at 0.4 s. Production keeps those 40 without overflow: an overflow
+# connection is closed when it comes back to a full pool, and under a steady load of 32
+# that reopened 130-140 connections per 20,000 reads, each with a cold statement cache,
+# at 0.04 ms of server CPU per request (0.43-0.47 against 0.41-0.44 ms, alternating runs).
 DEVELOPMENT = EngineProfile(
     pool_size=5, max_overflow=5, pool_timeout=10.0, connect_timeout=5.0, pool_recycle=-1
 )
 PRODUCTION = EngineProfile(
-    pool_size=20, max_overflow=20, pool_timeout=10.0, connect_timeout=5.0, pool_recycle=3600
+    pool_size=40, max_overflow=0, pool_timeout=10.0, connect_timeout=5.0, pool_recycle=3600
 )
 
 
@@ -91,6 +94,9 @@ def engine_arguments(target: DatabaseTarget, profile: EngineProfile) -> dict[str
             max_overflow=profile.max_overflow,
             pool_timeout=profile.pool_timeout,
             pool_recycle=profile.pool_recycle,
+            # Most recently returned first: a light load keeps reusing the few warm
+            # connections (no idle ping, cached statements) and leaves the rest idle.
+            pool_use_lifo=True,
         )
     if target.dialect == "postgresql":
         # SQLite is serializable by construction; PostgreSQL takes the configured level.
