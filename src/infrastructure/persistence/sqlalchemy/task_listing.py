@@ -1,12 +1,14 @@
 """The SELECT behind a task listing: owner scope, filters and the whitelisted sorts."""
 
+import functools
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, String, bindparam, func, select
 
 from domain.task_query import TaskQuery, TaskSort
 from domain.text import fold_case
 from infrastructure.persistence.sqlalchemy import keyset
+from infrastructure.persistence.sqlalchemy.paging import Listing
 from infrastructure.persistence.sqlalchemy.records import tasks
 from infrastructure.persistence.sqlalchemy.sqlite import FOLD_FUNCTION
 
@@ -46,19 +48,32 @@ def _order(sort: TaskSort) -> list[ColumnElement[Any]]:
     return [*keys, column.asc(), tasks.c.id.asc()]
 
 
-def task_listing(query: TaskQuery, *, dialect: str) -> Select[Any]:
-    """The ordered, unpaged statement."""
-    conditions: list[ColumnElement[bool]] = [tasks.c.user_id == query.owner_id]
+def task_listing(query: TaskQuery, *, dialect: str) -> tuple[Listing, dict[str, Any]]:
+    """The ordered, unpaged statement for the query's filters (built once per
+    combination of filters and sort), and the values it binds by name.
+    """
+    values: dict[str, Any] = {"owner_id": query.owner_id}
     if query.completed is not None:
-        conditions.append(tasks.c.completed == query.completed)
+        values["completed"] = query.completed
     if query.category_id is not None:
-        conditions.append(tasks.c.category_id == query.category_id)
+        values["category_id"] = query.category_id
     if query.priority is not None:
-        conditions.append(tasks.c.priority == query.priority.value)
+        values["priority"] = query.priority.value
     if query.q:
-        pattern = contains_pattern(fold_case(query.q))
+        values["pattern"] = contains_pattern(fold_case(query.q))
+    return _listing(frozenset(values), query.sort, dialect), values
+
+
+@functools.lru_cache(maxsize=256)
+def _listing(filters: frozenset[str], sort: TaskSort, dialect: str) -> Listing:
+    conditions: list[ColumnElement[bool]] = [tasks.c.user_id == bindparam("owner_id")]
+    for name in ("completed", "category_id", "priority"):
+        if name in filters:
+            conditions.append(tasks.c[name] == bindparam(name))
+    if "pattern" in filters:
+        pattern = bindparam("pattern", type_=String())
         conditions.append(_folded_title(dialect).like(pattern, escape=_LIKE_ESCAPE))
-    return select(tasks).where(*conditions).order_by(*_order(query.sort))
+    return Listing(select(tasks).where(*conditions).order_by(*_order(sort)))
 
 
 def task_keyset(query: TaskQuery) -> list[keyset.Stretch]:

@@ -98,9 +98,9 @@ class SqlAlchemyTaskRepository:
 
     async def list(self, query: TaskQuery) -> Page[Task]:
         dialect = self._connection.dialect.name
-        statement = task_listing(query, dialect=dialect)
+        listing, values = task_listing(query, dialect=dialect)
         window, keyset = query.window, task_keyset(query)
-        return await fetch_page(self._connection, statement, window, to_task, keyset)
+        return await fetch_page(self._connection, listing, window, to_task, keyset, values)
 
     async def update(
         self,
