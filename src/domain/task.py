@@ -100,8 +100,11 @@ class TaskChanges:
 
     def as_dict(self) -> dict[str, object]:
         """Only the fields that were given, by name."""
-        values = ((f.name, getattr(self, f.name)) for f in fields(self))
-        return {name: value for name, value in values if value is not UNSET}
+        # The names are read once (_CHANGEABLE): fields() rebuilds its tuple per call.
+        return {name: value for name in _CHANGEABLE if (value := getattr(self, name)) is not UNSET}
+
+
+_CHANGEABLE = tuple(f.name for f in fields(TaskChanges))
 
 
 @dataclass(frozen=True, slots=True)
