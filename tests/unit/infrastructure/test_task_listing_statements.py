@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql
 from domain.ids import CategoryId, UserId
 from domain.task import Priority
 from domain.task_query import TaskQuery, TaskSort
+from infrastructure.persistence.sqlalchemy.direct import Prepared
 from infrastructure.persistence.sqlalchemy.task_listing import task_listing
 
 
@@ -37,6 +38,8 @@ def test_other_filters_or_another_sort_get_their_own_statement() -> None:
 def test_the_page_binds_every_value_by_name() -> None:
     query = _query(completed=True, category_id=CategoryId(7), priority=Priority.HIGH, q="x")
     listing, values = task_listing(query, dialect="postgresql")
-    compiled = listing.page.statement.compile(dialect=postgresql.dialect())  # type: ignore[no-untyped-call]
+    page = listing.page
+    assert isinstance(page, Prepared)
+    compiled = page.statement.compile(dialect=postgresql.dialect())  # type: ignore[no-untyped-call]
     assert set(compiled.params) == {*values, "page_limit", "page_offset"}
     assert all(value is None for value in compiled.params.values())

@@ -27,10 +27,13 @@ class Listing:
 
     __slots__ = ("count", "page", "statement")
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[Any], *, prepare: bool = True) -> None:
         self.statement = statement
-        self.page = Prepared(_paged(statement))
-        self.count = Prepared(_count(statement))
+        page, count = _paged(statement), _count(statement)
+        # Unprepared: a statement built per call (the admin listings) gains nothing from
+        # taking its cache keys now.
+        self.page: Select[Any] | Prepared = Prepared(page) if prepare else page
+        self.count: Select[Any] | Prepared = Prepared(count) if prepare else count
 
 
 async def fetch_page(
@@ -52,22 +55,19 @@ async def fetch_page(
     After a position, one row more than the page tells whether another page follows.
     Only a page past the end comes back empty and needs a second query for its total.
     """
-    # A plain statement (the admin listings) is derived per call, as a Listing once.
-    listed = statement.statement if isinstance(statement, Listing) else statement
+    listing = statement if isinstance(statement, Listing) else Listing(statement, prepare=False)
     rows: Sequence[Any]
     if following:
-        rows = await _after(connection, listed, window.limit + 1, following, parameters)
+        rows = await _after(connection, listing.statement, window.limit + 1, following, parameters)
     else:
-        page = statement.page if isinstance(statement, Listing) else _paged(statement)
         values = {**(parameters or {}), _LIMIT: window.limit, _OFFSET: window.offset}
-        rows = await fetch_rows(connection, page, values)
+        rows = await fetch_rows(connection, listing.page, values)
     if rows:
         total = int(rows[0][_TOTAL])
     elif window.offset == 0 and not following:
         total = 0
     else:
-        count = statement.count if isinstance(statement, Listing) else _count(statement)
-        total = int((await fetch_rows(connection, count, parameters))[0][_TOTAL])
+        total = int((await fetch_rows(connection, listing.count, parameters))[0][_TOTAL])
     more = len(rows) > window.limit if following else window.offset + len(rows) < total
     return Page(
         items=[to_entity(row) for row in rows[: window.limit]],
