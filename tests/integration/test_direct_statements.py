@@ -96,6 +96,46 @@ async def test_reads_run_in_autocommit_and_see_committed_rows(straight: Direct) 
     assert straight.sent[-2].startswith("SELECT")
 
 
+async def test_reads_on_sqlalchemys_path_run_in_autocommit_and_leave_no_trace(
+    straight: Direct,
+) -> None:
+    email = f"core-read-{uuid4().hex}@example.com"
+    user = await add_user(lambda: straight.uow, email)
+    async with straight.uow.reading() as uow:
+        connection = uow._current()
+        adapted = (await connection.get_raw_connection()).dbapi_connection
+        assert adapted is not None
+        # A hot statement runs alone on the driver: the connection is not switched.
+        assert await uow.tasks.get(user.id, TaskId(1)) is None
+        assert not adapted.autocommit
+        assert not adapted.driver_connection.is_in_transaction()
+        # Not a hot statement: SQLAlchemy runs it, on a connection switched to AUTOCOMMIT.
+        assert await uow.users.get_by_email(email) == user
+        assert not adapted.driver_connection.is_in_transaction()
+        assert adapted.autocommit
+    # Reset on its way back to the pool: a writer's statements run in its transaction.
+    async with straight.uow as uow:
+        again = (await uow._current().get_raw_connection()).dbapi_connection
+        assert again is adapted  # the pool hands out its most recent connection first
+        assert not again.autocommit
+        await uow.tasks.add(NewTask(owner_id=user.id, title="in a transaction"))
+        assert again.driver_connection.is_in_transaction()
+
+
+async def test_a_read_keeps_a_transaction_it_began(straight: Direct) -> None:
+    owner = await _owner(straight)
+    async with straight.uow.reading() as uow:
+        connection = uow._current()
+        # Driver-level SQL outside the repositories begins SQLAlchemy's transaction...
+        await connection.exec_driver_sql("SELECT 1")
+        assert connection.in_transaction()
+        # ...and a hot statement after it runs inside that transaction.
+        assert await uow.tasks.get(owner, TaskId(1)) is None
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None
+        assert driver.is_in_transaction()
+
+
 async def test_a_foreign_key_from_the_driver_is_the_domain_error(straight: Direct) -> None:
     owner = await _owner(straight)
     with pytest.raises(InvalidInputError):

@@ -8,11 +8,9 @@ from infrastructure.persistence.sqlalchemy.migration_commands import MigrationCo
 from infrastructure.persistence.sqlalchemy.pool import pool_status
 from infrastructure.persistence.sqlalchemy.probe import SqlAlchemyDatabaseProbe
 from infrastructure.persistence.sqlalchemy.reachability import check_reachable
+from infrastructure.persistence.sqlalchemy.reads import build_read_engine
 from infrastructure.persistence.sqlalchemy.records import metadata
-from infrastructure.persistence.sqlalchemy.session import (
-    build_read_engine,
-    build_session_factory,
-)
+from infrastructure.persistence.sqlalchemy.session import build_session_factory
 from infrastructure.persistence.sqlalchemy.tasks import SqlAlchemyTaskRepository
 from infrastructure.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from infrastructure.persistence.sqlalchemy.users import SqlAlchemyUserRepository

@@ -35,6 +35,7 @@ from sqlalchemy.util import LRUCache
 from infrastructure.persistence.sqlalchemy.errors import domain_errors
 from infrastructure.persistence.sqlalchemy.execution import execute
 from infrastructure.persistence.sqlalchemy.greenlets import run_sync
+from infrastructure.persistence.sqlalchemy.reads import reads_outside_transaction
 
 # Statement shapes kept compiled per dialect: the repositories have a few dozen.
 _SHAPES_KEPT = 500
@@ -167,19 +168,23 @@ async def _run(connection: AsyncConnection, sql: str, arguments: Sequence[Any]) 
         # Open and valid: the property hands over the pooled connection without I/O, so
         # no greenlet is spawned for it as ``get_raw_connection`` does.
         pooled = sync.connection
+    started = connection.sync_connection
+    assert started is not None, "the raw connection is checked out by now"
     adapted: Any = pooled.dbapi_connection
-    if not adapted.autocommit and not connection.in_transaction():
+    # A reading connection's statement runs on its own, in autocommit (see reads).
+    alone = adapted.autocommit or reads_outside_transaction(started)
+    if not alone and not started.in_transaction():
         # As SQLAlchemy autobegins before a statement: its commit or rollback ends this.
         # On a reused greenlet, as the unit of work's own calls (see greenlets).
-        await run_sync(connection.sync_connection.begin)  # type: ignore[union-attr]
+        await run_sync(started.begin)
     driver = adapted.driver_connection
     try:
         async with adapted._execute_mutex:
-            if adapted._transaction is None:
+            if not alone and adapted._transaction is None:
                 # SQLAlchemy's BEGIN on asyncpg waits for the first statement: send it now,
-                # with the isolation level the adapter holds (nothing on autocommit).
+                # with the isolation level the adapter holds.
                 await adapted._start_transaction()
-            if not adapted.autocommit and not driver.is_in_transaction():
+            if not alone and not driver.is_in_transaction():
                 raise RuntimeError("no transaction open on a unit of work that writes")
             rows: Sequence[Any] = await driver.fetch(sql, *arguments)
             return rows

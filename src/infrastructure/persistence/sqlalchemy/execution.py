@@ -7,6 +7,7 @@ from sqlalchemy import Executable, Result
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from infrastructure.persistence.sqlalchemy.errors import domain_errors
+from infrastructure.persistence.sqlalchemy.reads import autocommit_if_reading
 
 
 async def execute(
@@ -16,4 +17,5 @@ async def execute(
     domain error it stands for, at the call that caused it.
     """
     with domain_errors():
+        await autocommit_if_reading(connection)
         return await connection.execute(statement, parameters)
