@@ -75,12 +75,14 @@ unit: install system-packages
 test: lint unit
 
 # The hot paths over real HTTP, side by side with the raw-asyncpg ceiling (and the
-# FastAPI peer with BENCH_PEER=1) through the shared harness; figures, not a test.
+# FastAPI peer with BENCH_PEER=1, the ceiling writing in transactions with
+# BENCH_CEILING_TX=1) through the shared harness; figures, not a test.
 BENCH_HARNESS ?= ../shared/bench
 bench: install
 	@test -x $(BENCH_HARNESS)/run.sh || { echo "make bench: no harness at $(BENCH_HARNESS)/run.sh (set BENCH_HARNESS)" >&2; exit 2; }
 	$(BENCH_HARNESS)/run.sh ceiling=$(BENCH_HARNESS)/ceiling/run.sh tasklane='make -s run' \
-	  $(if $(filter 1,$(BENCH_PEER)),peer=$(BENCH_HARNESS)/peer_fastapi/run.sh)
+	  $(if $(filter 1,$(BENCH_PEER)),peer=$(BENCH_HARNESS)/peer_fastapi/run.sh) \
+	  $(if $(filter 1,$(BENCH_CEILING_TX)),ceiling_tx='$(PYTHON) -m bench.ceiling_tx $(BENCH_HARNESS)')
 	$(MAKE) -s bench-keys
 
 # What an Idempotency-Key costs POST /tasks (the harness has no keyed scenario).
