@@ -7,10 +7,9 @@ BENCH_CEILING_TX=1``) shows what those two round trips cost the ceiling itself.
 
 Run: ``python -m bench.ceiling_tx HARNESS_DIR`` with the harness's environment (HOST,
 PORT, DATABASE_URL, ...). It copies ``HARNESS_DIR/ceiling`` to one temporary directory
-(replaced at each run),
-wraps the connection of ``create_task`` and ``update_task`` in ``conn.transaction()``,
-and runs the copy's own ``run.sh``. It refuses to start when the ceiling's code no longer
-has the shape it rewrites.
+(replaced at each run), wraps the connection of ``create_task`` and ``update_task`` in
+``conn.transaction()``, and runs the copy's own ``run.sh``. It refuses to start when the
+ceiling's code no longer has the shape it rewrites.
 """
 
 import os

@@ -50,7 +50,7 @@ async def autocommit_if_reading(connection: AsyncConnection) -> None:
     """Before a statement on SQLAlchemy's path: a reading connection not yet in
     ``AUTOCOMMIT`` is switched to it (SQLAlchemy would otherwise begin a transaction)."""
     sync = connection.sync_connection
-    if sync is None or not reads_outside_transaction(sync):
+    if sync is None or sync.get_execution_options().get("isolation_level") == _AUTOCOMMIT:
         return
-    if sync.get_execution_options().get("isolation_level") != _AUTOCOMMIT:
+    if reads_outside_transaction(sync):
         await run_sync(partial(sync.execution_options, isolation_level=_AUTOCOMMIT))
