@@ -4,9 +4,23 @@ Read by hand rather than with Litestar's ``JWTAuth``: the contract wants the sch
 case-insensitive, and a dependency applies exactly to the handlers that ask for it.
 """
 
+from litestar.types import Scope
+
 from domain.errors import AuthenticationError
 
 MISSING = "send Authorization: Bearer <access_token>"
+_AUTHORIZATION = b"authorization"
+
+
+def authorization_of(scope: Scope) -> str | None:
+    """The request's first ``Authorization`` value, as Litestar's ``Headers`` gives it.
+    Read from the raw headers: every authenticated request needs it, and building the
+    ``Headers`` mapping for this one value cost 2-3 us of a cached read (in process).
+    """
+    for name, value in scope["headers"]:
+        if name == _AUTHORIZATION:
+            return value.decode("latin-1")
+    return None
 
 
 def bearer_token(authorization: str | None) -> str:

@@ -19,7 +19,7 @@ from application.ports import AttemptLimiter, DatabaseProbe, PasswordHasher, Tok
 from application.runner import UseCaseRunner
 from domain.ids import UserId
 from interfaces.http.access_log import note_caller
-from interfaces.http.bearer import bearer_token
+from interfaces.http.bearer import authorization_of, bearer_token
 from interfaces.http.cursors import CursorCodec
 
 
@@ -82,7 +82,7 @@ def dependencies(services: Services) -> dict[str, Provide]:
     authenticator = Authenticator(services.tokens, services.run, ttl_s=services.known_user_ttl_s)
 
     async def provide_caller(request: Request[Any, Any, Any]) -> Caller:
-        token = bearer_token(request.headers.get("authorization"))
+        token = bearer_token(authorization_of(request.scope))
         user_id = await authenticator.user_of(token)
         note_caller(user_id)
         return Caller(user_id, services.run, services.cursors)
