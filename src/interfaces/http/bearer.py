@@ -15,7 +15,8 @@ _AUTHORIZATION = b"authorization"
 def authorization_of(scope: Scope) -> str | None:
     """The request's first ``Authorization`` value, as Litestar's ``Headers`` gives it.
     Read from the raw headers: every authenticated request needs it, and building the
-    ``Headers`` mapping for this one value cost 2-3 us of a cached read (in process).
+    ``Headers`` mapping of every header for this one value cost a cached read 13-14 us
+    of CPU in process (alternating runs of the whole app; 2-3 us timed alone).
     """
     for name, value in scope["headers"]:
         if name == _AUTHORIZATION:
