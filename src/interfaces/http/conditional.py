@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_304_NOT_MODIFIED
 from litestar.types import Scope
 
 from interfaces.http.etags import none_match, weak_etag
+from interfaces.http.raw_headers import header_values
 
 T = TypeVar("T")
 _IF_NONE_MATCH = b"if-none-match"
@@ -23,7 +24,7 @@ def if_none_match(scope: Scope) -> str | None:
     """The request's ``If-None-Match``, its lines joined as one list; ``None`` if absent.
     Read from the raw headers: this runs on every conditional route, sent or not.
     """
-    sent = [value for name, value in scope["headers"] if name == _IF_NONE_MATCH]
+    sent = header_values(scope, _IF_NONE_MATCH)
     return b", ".join(sent).decode("latin-1") if sent else None
 
 

@@ -10,6 +10,8 @@ import threading
 
 from litestar.types import Message, Scope
 
+from interfaces.http.raw_headers import first_header
+
 HEADER = b"x-request-id"
 _STATE_KEY = "tasklane_request_id"
 # Echoed into our headers and logs, so only a short, plain token is trusted.
@@ -32,6 +34,10 @@ class _FreshIds(threading.local):
     """
 
     def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop the batch in hand: the next id reads a new one."""
         self.batch = b""
         self.at = 0
 
@@ -44,14 +50,8 @@ class _FreshIds(threading.local):
 
 
 _fresh = _FreshIds()
-
-
-def _forget_batch() -> None:
-    global _fresh
-    _fresh = _FreshIds()
-
-
-os.register_at_fork(after_in_child=_forget_batch)
+# A forked child keeps only the forking thread, with its copy of the parent's batch.
+os.register_at_fork(after_in_child=_fresh.forget)
 
 
 def request_id_of(scope: Scope) -> str:
@@ -59,7 +59,7 @@ def request_id_of(scope: Scope) -> str:
     state = scope.setdefault("state", {})
     request_id: str | None = state.get(_STATE_KEY)
     if request_id is None:
-        sent = next((value for name, value in scope.get("headers", ()) if name == HEADER), b"")
+        sent = first_header(scope, HEADER) or b""
         request_id = sent.decode("ascii") if _SANE.fullmatch(sent) else _fresh.next()
         state[_STATE_KEY] = request_id
     return request_id
