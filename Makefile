@@ -14,7 +14,8 @@ RUN := $(UV) run --frozen --no-sync
 # dev tools, whose pydantic Litestar would import in every server (8 MiB of its RSS).
 SERVE_ENV := .venv-serve
 # Not an activated .venv either (uv would warn that it ignores it).
-SERVE := env -u VIRTUAL_ENV UV_PROJECT_ENVIRONMENT=$(SERVE_ENV) $(RUN) litestar --app $(APP)
+IN_SERVE_ENV := env -u VIRTUAL_ENV UV_PROJECT_ENVIRONMENT=$(SERVE_ENV)
+SERVE := $(IN_SERVE_ENV) $(RUN) litestar --app $(APP)
 
 .PHONY: install install-serve run migrate serve worker client test lint format unit system-packages bench bench-keys bench-memory clean
 
@@ -27,7 +28,7 @@ SERVE := env -u VIRTUAL_ENV UV_PROJECT_ENVIRONMENT=$(SERVE_ENV) $(RUN) litestar 
 	touch $@
 
 $(SERVE_ENV)/.installed: pyproject.toml uv.lock | $(UV)
-	env -u VIRTUAL_ENV UV_PROJECT_ENVIRONMENT=$(SERVE_ENV) $(UV) sync --frozen --no-dev --compile-bytecode --extra otel
+	$(IN_SERVE_ENV) $(UV) sync --frozen --no-dev --compile-bytecode --extra otel
 	touch $@
 
 install: .venv/.installed

@@ -23,6 +23,19 @@ print(" ".join(sorted({name.split(".")[0] for name in sys.modules})))
 """
 
 
+# Nothing connects while the app is built.
+_NOWHERE = "postgresql+asyncpg://nobody@127.0.0.1:9/none"
+
+
+def _production(tmp_path: Path) -> dict[str, str]:
+    return {
+        "ENVIRONMENT": "production",
+        "JWT_SECRET": "0123456789abcdef" * 4,
+        "DATA_DIR": str(tmp_path),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def _top_level_modules_after_building(
     env: dict[str, str], python: Path | str = sys.executable
 ) -> set[str]:
@@ -42,17 +55,11 @@ def _top_level_modules_after_building(
 def test_a_production_app_imports_no_migration_redis_or_console_log_package(
     tmp_path: Path, persistence: str
 ) -> None:
-    env = {
-        "ENVIRONMENT": "production",
-        "JWT_SECRET": "0123456789abcdef" * 4,
-        "DATA_DIR": str(tmp_path),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = _production(tmp_path)
     if persistence == "memory":
         env["PERSISTENCE"] = "memory"
     else:
-        # Nothing connects while the app is built.
-        env["DATABASE_URL"] = "postgresql+asyncpg://nobody@127.0.0.1:9/none"
+        env["DATABASE_URL"] = _NOWHERE
     loaded = _top_level_modules_after_building(env)
     assert not loaded & {"alembic", "mako", "pygments", "redis", "structlog"}
 
@@ -78,13 +85,8 @@ def test_make_runs_environment_has_no_dev_tools_so_litestar_loads_no_pydantic(
     only the dev tools bring it, and `make run` serves without them."""
     if not SERVE_PYTHON.exists():
         pytest.skip("no .venv-serve here: `make test` installs it (make install-serve)")
-    env = {
-        "ENVIRONMENT": "production",
-        "JWT_SECRET": "0123456789abcdef" * 4,
-        "DATA_DIR": str(tmp_path),
-        "LOG_LEVEL": "WARNING",
-        "DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:9/none",
-    }
+    env = _production(tmp_path)
+    env["DATABASE_URL"] = _NOWHERE
     assert "pydantic" not in _top_level_modules_after_building(env, SERVE_PYTHON)
     # The guard is not vacuous: the test environment has the dev tools, and pydantic.
     assert "pydantic" in _top_level_modules_after_building(env)
