@@ -16,4 +16,8 @@ def header_values(scope: Scope, name: bytes) -> list[bytes]:
 
 def first_header(scope: Scope, name: bytes) -> bytes | None:
     """The first value sent under ``name`` (lowercase), as Litestar's ``Headers.get``."""
-    return next((value for key, value in scope.get("headers", ()) if key == name), None)
+    # A plain loop: a generator expression takes 0.4 us here against 0.1.
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value
+    return None
