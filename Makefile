@@ -17,7 +17,7 @@ SERVE_ENV := .venv-serve
 IN_SERVE_ENV := env -u VIRTUAL_ENV UV_PROJECT_ENVIRONMENT=$(SERVE_ENV)
 SERVE := $(IN_SERVE_ENV) $(RUN) litestar --app $(APP)
 
-.PHONY: install install-serve run migrate serve worker client test lint format unit system-packages bench bench-keys bench-memory clean
+.PHONY: install install-serve run migrate serve worker client test lint format unit system-packages bench bench-keys bench-read-path bench-memory clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -100,6 +100,10 @@ bench: install
 bench-keys: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(RUN) python -m bench.keyed_create
+
+# Where a cached read's database time goes, layer by layer, in process (bench/read_path.py).
+bench-read-path: install
+	$(RUN) python -m bench.read_path
 
 # The serving process's RSS after start, a sign-in and a mix of requests, and its peak,
 # beside the FastAPI peer's when the harness's venv exists (bench/memory.py); under a minute.
