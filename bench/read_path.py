@@ -71,19 +71,15 @@ Read = Callable[[int], Awaitable[Any]]
 
 @dataclass(frozen=True, slots=True)
 class Seeded:
-    """The database the layers read: one owner's tasks."""
+    """The database the layers read (a plain ``postgresql://`` URL): one owner's tasks."""
 
     url: str
     owner_id: UserId
     task_ids: tuple[TaskId, ...]
 
 
-def _driver_url(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
 async def seed(url: str, tasks: int = TASKS, email: str = "reader@example.com") -> Seeded:
-    """A user with ``tasks`` tasks in the migrated database at ``url``."""
+    """A user with ``tasks`` tasks in the migrated database at ``url`` (``postgresql://``)."""
     engine = build_engine(DatabaseSettings(url=url), production=True)
     try:
         uow = SqlAlchemyUnitOfWork(engine)
@@ -111,7 +107,8 @@ class Layers:
         self._pool: asyncpg.Pool | None = None
 
     async def open(self) -> None:
-        dsn = _driver_url(self._seeded.url)
+        # The plain URL: asyncpg takes it as it is, and so do the engine's settings.
+        dsn = self._seeded.url
         self._connections = [await asyncpg.connect(dsn) for _ in range(self.readers)]
         self._pool = await asyncpg.create_pool(dsn, min_size=self.readers, max_size=self.readers)
 
@@ -233,7 +230,6 @@ def table(results: dict[str, list[float]]) -> str:
 
 def main() -> int:
     with throwaway_database(SERVER, f"bench_read_path_{secrets.token_hex(4)}") as url:
-        url = url.replace("postgresql://", "postgresql+asyncpg://", 1)
         upgrade_schema(DatabaseSettings(url=url))
         seeded = uvloop.run(seed(url))
         # On uvloop and with the collector set, as the server runs.

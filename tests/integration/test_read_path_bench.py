@@ -12,14 +12,8 @@ from domain.task import Task
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
 
 
-def _asyncpg_url(url: str) -> str:
-    return url.replace("postgresql://", "postgresql+asyncpg://", 1)
-
-
 async def test_every_layer_reads_the_same_task(migrated_postgres_url: str) -> None:
-    seeded = await seed(
-        _asyncpg_url(migrated_postgres_url), tasks=3, email=f"{uuid4().hex}@example.com"
-    )
+    seeded = await seed(migrated_postgres_url, tasks=3, email=f"{uuid4().hex}@example.com")
     layers = Layers(seeded, readers=2)
     await layers.open()
     try:
@@ -37,9 +31,7 @@ async def test_every_layer_reads_the_same_task(migrated_postgres_url: str) -> No
 
 
 async def test_each_layer_is_measured_every_round(migrated_postgres_url: str) -> None:
-    seeded = await seed(
-        _asyncpg_url(migrated_postgres_url), tasks=3, email=f"{uuid4().hex}@example.com"
-    )
+    seeded = await seed(migrated_postgres_url, tasks=3, email=f"{uuid4().hex}@example.com")
 
     results = await measure(seeded, reads=40, rounds=2, readers=2)
 
